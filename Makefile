@@ -1,0 +1,47 @@
+# danvan — one task runner. Every target bootstraps .venv when needed.
+#   make run    serve the app on http://localhost:8501
+#   make test   lint, type-check and run every test (installs Chromium if missing)
+#   make check  validate the curated data against the source documents
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+PORT   ?= 8501
+
+.PHONY: setup run test lint format check system-deps clean
+
+$(STAMP): requirements.txt
+	@bash scripts/ensure-python.sh "$(PYTHON)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(PY) -m danvan_metrics check
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+system-deps:
+	@bash scripts/ensure-system-deps.sh
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy danvan_metrics
+
+format: setup
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+check: setup
+	$(PY) -m danvan_metrics check
+
+test: setup system-deps lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -1,0 +1,7 @@
+"""Entry point for ``python -m danvan_metrics``."""
+
+import sys
+
+from danvan_metrics.cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""Vietnamese formats for numbers, figures and dates, through Babel's ``vi_VN`` locale.
+
+"91,94%", "15.590 triệu đồng", "≥ 92%", "> 650 cuộc", "15/12/2022". Plotly gets the
+matching ``separators`` so axes and hovers agree with tables and cards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_decimal as _babel_format_decimal
+
+LOCALE = "vi_VN"
+# Plotly's layout.separators: decimal mark first, then the thousands separator.
+PLOTLY_SEPARATORS = ",."
+
+QUALIFIER_SYMBOLS: dict[str, str] = {
+    "=": "",
+    ">=": "≥ ",
+    ">": "> ",
+    "~": "~ ",
+    "<=": "≤ ",
+    "<": "< ",
+}
+
+QUALIFIER_WORDS: dict[str, str] = {
+    "=": "",
+    ">=": "từ … trở lên",
+    ">": "trên",
+    "~": "ước đạt",
+    "<=": "không quá",
+    "<": "dưới",
+}
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, pandas' NA and NaT."""
+    return value is None or bool(pd.isna(value))
+
+
+def format_number(value: float | int | None, decimals: int = 0) -> str:
+    """A number in Vietnamese notation: ``15590`` → "15.590", ``91.94`` → "91,94".
+
+    Args:
+        value: the number; missing values give an en dash.
+        decimals: digits after the decimal mark (trailing zeros kept, as in the documents).
+    """
+    if is_missing(value):
+        return "–"
+    number = float(value)  # type: ignore[arg-type]
+    if math.isinf(number):
+        return "∞" if number > 0 else "-∞"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return _babel_format_decimal(round(number, decimals), format=pattern, locale=LOCALE)
+
+
+def format_measure(value: float | int | None, unit: str = "", decimals: int = 0) -> str:
+    """A number with its unit: "91,94%", "15.590 triệu đồng", "4.941 lượt"."""
+    text = format_number(value, decimals)
+    if not unit or text == "–":
+        return text
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def format_figure(
+    value: float | int | None, unit: str = "", decimals: int = 0, qualifier: str | None = "="
+) -> str:
+    """A figure as a reader must see it, qualifier kept: "≥ 92%", "> 650 cuộc"."""
+    symbol = QUALIFIER_SYMBOLS.get(qualifier or "=", "")
+    text = format_measure(value, unit, decimals)
+    return text if text == "–" else f"{symbol}{text}"
+
+
+def format_parts(numerator: float | None, denominator: float | None, what: str = "") -> str:
+    """The case count a rate rests on: "217/236 đơn"; empty when the parts are unknown."""
+    if is_missing(numerator) or is_missing(denominator):
+        return ""
+    parts = f"{format_number(numerator)}/{format_number(denominator)}"
+    return f"{parts} {what}".strip()
+
+
+def format_date(value: dt.date | dt.datetime | str | None) -> str:
+    """dd/mm/yyyy, the way Vietnamese documents write dates."""
+    if value is None or (not isinstance(value, str) and is_missing(value)):
+        return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    return _babel_format_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """dd/mm/yyyy HH:MM for times such as "data last updated"."""
+    if value is None or is_missing(value):
+        return "–"
+    return f"{format_date(value)} {value:%H:%M}"
+
+
+def plotly_number_format(decimals: int) -> str:
+    """The d3 format Plotly uses for axes and hovers; with ``PLOTLY_SEPARATORS`` it prints Vietnamese."""
+    return f",.{decimals}f"
+
+
+def parse_vietnamese_number(text: str) -> float:
+    """Parse a figure as Vietnamese documents write it: "15.590" → 15590, "91,94%" → 91.94.
+
+    Raises:
+        ValueError: the text is not a number in that notation.
+    """
+    cleaned = text.strip().rstrip("%").strip().replace(" ", "")
+    if not cleaned:
+        raise ValueError(f"not a number: {text!r}")
+    integer, _, fraction = cleaned.partition(",")
+    groups = integer.split(".")
+    if len(groups) > 1 and not all(len(g) == 3 and g.isdigit() for g in groups[1:]):
+        raise ValueError(f"not a Vietnamese number: {text!r}")
+    digits = "".join(groups)
+    if not digits.lstrip("-").isdigit() or (fraction and not fraction.isdigit()):
+        raise ValueError(f"not a number: {text!r}")
+    return float(f"{digits}.{fraction}" if fraction else digits)
+
+
+def decimals_in(text: str) -> int:
+    """How many decimals a figure is written with ("91,94%" → 2, "15.590" → 0)."""
+    _, _, fraction = text.strip().rstrip("%").partition(",")
+    return len(fraction.strip())

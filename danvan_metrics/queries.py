@@ -1,0 +1,319 @@
+"""Every question the product asks of the store: one named function each, SQL inside.
+
+Plain arguments in, a pandas DataFrame out. Values reach DuckDB only as bound
+parameters. Pages never hold SQL; they call these (through `ui`'s cache).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from danvan_metrics.model import DUMP_COLUMNS, Metric, MetricKind, Period
+from danvan_metrics.store import Store
+
+# Columns every figure-level result carries, so tables and charts can always cite.
+_FIGURE_COLUMNS = """
+    o.obs_id, o.unit_id, u.name AS unit_name, coalesce(u.short_name, u.name) AS unit_short_name,
+    u.kind AS unit_kind, u.level AS unit_level, u.parent_id AS unit_parent_id,
+    o.metric_id, o.period_start, o.period_end, o.period_label,
+    o.value, o.qualifier, o.numerator, o.denominator, o.value_text,
+    o.source_id, s.title AS source_title, s.publisher AS source_publisher,
+    s.published AS source_published, o.source_quote, o.note, o.upload_id
+"""
+
+_GRANULARITY = """
+    CASE
+        WHEN month(o.period_start) = 1 AND day(o.period_start) = 1
+             AND o.period_end = make_date(year(o.period_start), 12, 31) THEN 'year'
+        WHEN day(o.period_start) = 1 AND month(o.period_start) IN (1, 4, 7, 10)
+             AND o.period_end = last_day(o.period_start + INTERVAL 2 MONTH) THEN 'quarter'
+        ELSE 'other'
+    END
+"""
+
+
+def _fetch(store: Store, query: str, params: dict[str, Any] | Sequence[Any] | None = None) -> pd.DataFrame:
+    with store.connect() as conn:
+        return conn.execute(query, params or []).df()
+
+
+def _units_param(units: Sequence[str] | None) -> list[str] | None:
+    return None if units is None else [str(u) for u in units]
+
+
+def metrics(store: Store) -> pd.DataFrame:
+    """The metric catalog, ordered by category and Vietnamese name."""
+    return _fetch(store, "SELECT * FROM metrics ORDER BY category, name_vi")
+
+
+def metric(store: Store, metric_id: str) -> Metric:
+    """One catalog entry.
+
+    Raises:
+        KeyError: no such metric.
+    """
+    frame = _fetch(store, "SELECT * FROM metrics WHERE metric_id = $id", {"id": metric_id})
+    if frame.empty:
+        raise KeyError(metric_id)
+    return Metric.from_row(frame.iloc[0].to_dict())
+
+
+def units(store: Store) -> pd.DataFrame:
+    """Every unit, with the name of its parent."""
+    return _fetch(
+        store,
+        """
+        SELECT u.*, p.name AS parent_name
+        FROM units u LEFT JOIN units p ON p.unit_id = u.parent_id
+        ORDER BY u.level, u.name
+        """,
+    )
+
+
+def sources(store: Store) -> pd.DataFrame:
+    """Every source document with how many current figures come from it."""
+    return _fetch(
+        store,
+        """
+        SELECT s.*, u.name AS unit_name, count(o.obs_id) AS n_figures
+        FROM sources s
+        LEFT JOIN units u ON u.unit_id = s.unit_id
+        LEFT JOIN current_observations o ON o.source_id = s.source_id
+        GROUP BY ALL
+        ORDER BY s.published DESC, s.source_id
+        """,
+    )
+
+
+def compare(store: Store, metric_id: str, units: Sequence[str] | None = None, period: Period | None = None) -> pd.DataFrame:
+    """One row per unit for one metric: its figure for ``period``, or its latest figure.
+
+    Args:
+        store: the store.
+        metric_id: a catalog id.
+        units: unit ids to keep; None keeps every unit with a figure.
+        period: keep only figures over exactly this period; None takes each unit's latest.
+
+    Returns:
+        Rows sorted by value (largest first) with value, qualifier, parts, period, source
+        and quote, and ``same_period``: True when every row covers the same period.
+    """
+    return _fetch(
+        store,
+        f"""
+        WITH picked AS (
+            SELECT {_FIGURE_COLUMNS}
+            FROM current_observations o
+            JOIN units u ON u.unit_id = o.unit_id
+            LEFT JOIN sources s ON s.source_id = o.source_id
+            WHERE o.metric_id = $metric
+              AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], o.unit_id))
+              AND ($start::DATE IS NULL OR (o.period_start = $start::DATE AND o.period_end = $end::DATE))
+            QUALIFY row_number() OVER (
+                PARTITION BY o.unit_id ORDER BY o.period_end DESC, o.period_start DESC) = 1
+        )
+        SELECT *,
+               count(DISTINCT (period_start, period_end)) OVER () = 1 AS same_period
+        FROM picked
+        ORDER BY value DESC NULLS LAST, unit_name
+        """,
+        {
+            "metric": metric_id,
+            "units": _units_param(units),
+            "start": period.start if period else None,
+            "end": period.end if period else None,
+        },
+    )
+
+
+def periods(store: Store, metric_id: str) -> pd.DataFrame:
+    """The periods a metric has figures for, newest first, with how many units each covers."""
+    return _fetch(
+        store,
+        """
+        SELECT period_start, period_end, any_value(period_label) AS period_label,
+               count(DISTINCT unit_id) AS n_units
+        FROM current_observations
+        WHERE metric_id = $metric
+        GROUP BY period_start, period_end
+        ORDER BY period_end DESC, period_start DESC
+        """,
+        {"metric": metric_id},
+    )
+
+
+def trend(store: Store, metric_id: str, units: Sequence[str] | None = None) -> pd.DataFrame:
+    """A metric's figures over time for the chosen units, oldest first.
+
+    ``granularity`` says whether each figure covers a calendar year, a quarter or another span.
+    """
+    return _fetch(
+        store,
+        f"""
+        SELECT {_FIGURE_COLUMNS}, {_GRANULARITY} AS granularity
+        FROM current_observations o
+        JOIN units u ON u.unit_id = o.unit_id
+        LEFT JOIN sources s ON s.source_id = o.source_id
+        WHERE o.metric_id = $metric
+          AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], o.unit_id))
+        ORDER BY u.name, o.period_start, o.period_end
+        """,
+        {"metric": metric_id, "units": _units_param(units)},
+    )
+
+
+def unit_profile(store: Store, unit_id: str) -> pd.DataFrame:
+    """Every current figure for one unit, with its metric's catalog entry, source and quote."""
+    return _fetch(
+        store,
+        f"""
+        SELECT {_FIGURE_COLUMNS},
+               m.name_vi AS metric_name, m.category, m.unit AS unit_of_measure, m.kind AS metric_kind,
+               m.direction, m.decimals, m.numerator_label, m.denominator_label
+        FROM current_observations o
+        JOIN units u ON u.unit_id = o.unit_id
+        JOIN metrics m ON m.metric_id = o.metric_id
+        LEFT JOIN sources s ON s.source_id = o.source_id
+        WHERE o.unit_id = $unit
+        ORDER BY m.category, m.name_vi, o.period_end DESC
+        """,
+        {"unit": unit_id},
+    )
+
+
+def coverage(store: Store) -> pd.DataFrame:
+    """Which unit has which metric for which period: one row per current figure, no values."""
+    return _fetch(
+        store,
+        """
+        SELECT o.unit_id, u.name AS unit_name, o.metric_id, m.name_vi AS metric_name, m.category,
+               o.period_start, o.period_end, o.period_label
+        FROM current_observations o
+        JOIN units u ON u.unit_id = o.unit_id
+        JOIN metrics m ON m.metric_id = o.metric_id
+        ORDER BY u.name, m.category, m.name_vi, o.period_end
+        """,
+    )
+
+
+def aggregate(
+    store: Store, metric_id: str, start: dt.date, end: dt.date, units: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """One figure per unit over [start, end], built from the figures whose periods lie inside it.
+
+    Rates are sum(numerator) / sum(denominator), never a mean of percentages; a rate with a
+    figure that lacks its parts is not aggregated and ``reason`` says why. Counts and amounts
+    add up; a stock takes its latest value.
+    """
+    kind = metric(store, metric_id).kind
+    frame = _fetch(
+        store,
+        """
+        SELECT o.unit_id, any_value(u.name) AS unit_name,
+               count(*) AS n_figures,
+               count(o.numerator) AS n_numerators, count(o.denominator) AS n_denominators,
+               sum(o.numerator) AS numerator, sum(o.denominator) AS denominator,
+               sum(o.value) AS value_sum, arg_max(o.value, o.period_end) AS value_latest,
+               list(o.qualifier ORDER BY o.period_start) AS qualifiers,
+               list(o.period_label ORDER BY o.period_start) AS period_labels,
+               min(o.period_start) AS period_start, max(o.period_end) AS period_end
+        FROM current_observations o
+        JOIN units u ON u.unit_id = o.unit_id
+        WHERE o.metric_id = $metric
+          AND o.period_start >= $start AND o.period_end <= $end
+          AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], o.unit_id))
+        GROUP BY o.unit_id
+        ORDER BY unit_name
+        """,
+        {"metric": metric_id, "start": start, "end": end, "units": _units_param(units)},
+    )
+    return _finish_aggregate(frame, kind)
+
+
+def _finish_aggregate(frame: pd.DataFrame, kind: MetricKind) -> pd.DataFrame:
+    values: list[float | None] = []
+    reasons: list[str | None] = []
+    for row in frame.itertuples(index=False):
+        if kind is MetricKind.RATE:
+            complete = row.n_numerators == row.n_figures and row.n_denominators == row.n_figures
+            if not complete:
+                values.append(None)
+                reasons.append(
+                    "Không cộng dồn được tỷ lệ: có số liệu thiếu tử số hoặc mẫu số "
+                    "(không lấy trung bình các tỷ lệ)."
+                )
+            elif not row.denominator:
+                values.append(None)
+                reasons.append("Không tính được tỷ lệ: mẫu số bằng 0.")
+            else:
+                values.append(100.0 * row.numerator / row.denominator)
+                reasons.append(None)
+        elif kind is MetricKind.STOCK:
+            values.append(row.value_latest)
+            reasons.append(None)
+        else:
+            values.append(row.value_sum)
+            reasons.append(None)
+    out = frame[["unit_id", "unit_name", "n_figures", "numerator", "denominator", "period_start", "period_end"]].copy()
+    out["value"] = pd.array(values, dtype="Float64")
+    out["qualifier"] = [combine_qualifiers(list(q), kind) for q in frame["qualifiers"]]
+    out["period_labels"] = frame["period_labels"].map(list)
+    out["reason"] = pd.array(reasons, dtype="str")
+    if kind is not MetricKind.RATE:
+        out["numerator"] = pd.NA
+        out["denominator"] = pd.NA
+    return out
+
+
+def combine_qualifiers(qualifiers: Sequence[str], kind: MetricKind = MetricKind.COUNT) -> str:
+    """The qualifier of a sum of figures: "> 650" plus "= 100" is "> 750"; any estimate makes "~".
+
+    For a stock (latest value) the latest figure's qualifier stands.
+    """
+    if not qualifiers:
+        return "="
+    if kind is MetricKind.STOCK:
+        return qualifiers[-1]
+    found = set(qualifiers)
+    lower = {">", ">="}
+    upper = {"<", "<="}
+    if "~" in found or (found & lower and found & upper):
+        return "~"
+    if ">" in found:
+        return ">"
+    if ">=" in found:
+        return ">="
+    if "<" in found:
+        return "<"
+    if "<=" in found:
+        return "<="
+    return "="
+
+
+def last_updated(store: Store) -> dt.datetime | None:
+    """When the figures last changed (a curated reload, an upload or a retraction)."""
+    frame = _fetch(store, "SELECT value FROM meta WHERE key = 'updated_at'")
+    return None if frame.empty else dt.datetime.fromisoformat(str(frame.iloc[0, 0]))
+
+
+def dump(store: Store) -> pd.DataFrame:
+    """Every current observation, sorted, with the `dump` contract's columns first."""
+    frame = _fetch(
+        store,
+        """
+        SELECT o.unit_id, u.name AS unit_name, o.metric_id, m.name_vi AS metric_name,
+               o.period_start, o.period_end, o.period_label, o.value, o.qualifier,
+               o.numerator, o.denominator, m.unit AS unit_of_measure, o.source_id, o.source_quote,
+               o.value_text, o.note, o.obs_id
+        FROM current_observations o
+        JOIN units u ON u.unit_id = o.unit_id
+        JOIN metrics m ON m.metric_id = o.metric_id
+        ORDER BY o.unit_id, o.metric_id, o.period_start, o.period_end, o.obs_id
+        """,
+    )
+    assert list(frame.columns[: len(DUMP_COLUMNS)]) == DUMP_COLUMNS
+    return frame

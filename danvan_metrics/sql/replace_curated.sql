@@ -1,0 +1,21 @@
+-- Swap in a new curated set, keep uploaded rows, and rewrite the table sorted.
+-- `incoming_*` are frames registered by the store; nothing here is built from strings.
+DELETE FROM units;
+INSERT INTO units SELECT * FROM incoming_units;
+DELETE FROM metrics;
+INSERT INTO metrics SELECT * FROM incoming_metrics;
+DELETE FROM sources;
+INSERT INTO sources SELECT * FROM incoming_sources;
+CREATE TEMP TABLE kept AS SELECT * FROM observations WHERE upload_id IS NOT NULL;
+DELETE FROM observations;
+INSERT INTO observations
+SELECT * FROM (
+    SELECT obs_id, unit_id, metric_id, period_start, period_end, period_label, value, qualifier,
+           numerator, denominator, value_text, source_id, source_quote, note,
+           NULL::VARCHAR AS upload_id, TRUE AS is_current, now()::TIMESTAMP AS recorded_at
+    FROM incoming_observations
+    UNION ALL
+    SELECT * FROM kept
+)
+ORDER BY metric_id, period_start, period_end, unit_id;
+DROP TABLE kept;

@@ -1,0 +1,33 @@
+-- The store's tables. Observations are kept physically sorted by (metric_id, period_start)
+-- so DuckDB's zone maps skip row groups for the one-metric, one-period questions pages ask.
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS units (
+    unit_id VARCHAR PRIMARY KEY, official_code VARCHAR, name VARCHAR NOT NULL,
+    short_name VARCHAR, kind VARCHAR, level VARCHAR NOT NULL, parent_id VARCHAR,
+    valid_from DATE, valid_to DATE, variants VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS metrics (
+    metric_id VARCHAR PRIMARY KEY, name_vi VARCHAR NOT NULL, name_en VARCHAR, category VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL, kind VARCHAR NOT NULL, direction VARCHAR NOT NULL,
+    numerator_label VARCHAR, denominator_label VARCHAR, target DOUBLE, decimals INTEGER,
+    description VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS sources (
+    source_id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, publisher VARCHAR, published DATE,
+    doc_kind VARCHAR, unit_id VARCHAR, file VARCHAR, author VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS observations (
+    obs_id VARCHAR NOT NULL, unit_id VARCHAR NOT NULL, metric_id VARCHAR NOT NULL,
+    period_start DATE NOT NULL, period_end DATE NOT NULL, period_label VARCHAR NOT NULL,
+    value DOUBLE, qualifier VARCHAR NOT NULL, numerator DOUBLE, denominator DOUBLE,
+    value_text VARCHAR, source_id VARCHAR NOT NULL, source_quote VARCHAR, note VARCHAR,
+    upload_id VARCHAR, is_current BOOLEAN NOT NULL, recorded_at TIMESTAMP NOT NULL
+);
+
+-- The figures every chart shows: the latest accepted version of each.
+CREATE OR REPLACE VIEW current_observations AS
+SELECT * FROM observations WHERE is_current;

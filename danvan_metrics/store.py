@@ -1,0 +1,166 @@
+"""The DuckDB store: where it lives, how it is opened, and how curated data gets into it.
+
+The database file in the state directory is derived data: curated CSVs (and, later,
+accepted uploads) are its source of truth. It is rebuilt when the curated files change.
+
+Connections are opened per operation rather than held for the life of the process:
+DuckDB lets one process at a time open a database file for writing, and the command
+line must be able to ingest beside a running app. A connection that finds the file
+locked waits and retries, so writers from several processes are serialised. Query
+results are cached by data version (see `ui`), so pages rarely open the file at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from danvan_metrics import config, curated, sql
+from danvan_metrics.model import (
+    METRIC_COLUMNS,
+    OBSERVATION_COLUMNS,
+    SOURCE_COLUMNS,
+    UNIT_COLUMNS,
+)
+
+SCHEMA_VERSION = "1"
+VERSION_FILE_NAME = "data_version"
+
+
+class StoreBusyError(RuntimeError):
+    """Another process held the store for longer than the lock timeout."""
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """A handle on the store in one state directory; cheap to copy, holds no connection."""
+
+    home: Path
+    curated_dir: Path = config.CURATED_DIR
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / config.DB_FILE_NAME
+
+    @property
+    def version_path(self) -> Path:
+        return self.home / VERSION_FILE_NAME
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation; waits while another process holds the file."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + config.lock_timeout_seconds()
+        delay = 0.01
+        while True:
+            try:
+                conn = duckdb.connect(str(self.db_path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                    if "lock" in str(exc).lower():
+                        raise StoreBusyError(
+                            "Kho dữ liệu đang được một tiến trình khác sử dụng; hãy thử lại sau ít phút."
+                        ) from exc
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def data_version(self) -> str:
+        """A token that changes whenever the figures change; read without opening the database."""
+        try:
+            return self.version_path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return "0"
+
+    def ensure_current(self) -> bool:
+        """Create the store or reload curated data if the files changed. Idempotent.
+
+        Returns:
+            True when data was (re)loaded, False when the store was already current.
+        """
+        wanted = curated.fingerprint(self.curated_dir, extra=SCHEMA_VERSION)
+        with self.connect() as conn:
+            conn.execute(sql.load("schema"))
+            row = conn.execute("SELECT value FROM meta WHERE key = 'curated_fingerprint'").fetchone()
+            if row is not None and row[0] == wanted:
+                if not self.version_path.exists():
+                    self._write_version(conn)
+                return False
+            frames = read_curated_frames(self.curated_dir)
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                for name, frame in frames.items():
+                    conn.register(f"incoming_{name}", frame)
+                conn.execute(sql.load("replace_curated"))
+                _set_meta(conn, "curated_fingerprint", wanted)
+                _set_meta(conn, "schema_version", SCHEMA_VERSION)
+                _bump_version(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                for name in frames:
+                    conn.unregister(f"incoming_{name}")
+            self._write_version(conn)
+            return True
+
+    def _write_version(self, conn: duckdb.DuckDBPyConnection) -> None:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        version = row[0] if row else "0"
+        tmp = self.version_path.with_suffix(".tmp")
+        tmp.write_text(version, encoding="utf-8")
+        tmp.replace(self.version_path)
+
+
+def read_curated_frames(directory: Path) -> dict[str, pd.DataFrame]:
+    """The four curated files as typed frames, observations with their stable ids."""
+    observations = curated.read_typed(directory, "observations.csv")
+    # Stable id: the source and the line in the file (line 1 is the header).
+    lines = pd.Series(range(2, len(observations) + 2), index=observations.index).astype("str")
+    observations.insert(0, "obs_id", observations["source_id"] + "#" + lines)
+    frames = {
+        "units": curated.read_typed(directory, "units.csv"),
+        "metrics": curated.read_typed(directory, "metrics.csv"),
+        "sources": curated.read_typed(directory, "sources.csv"),
+        "observations": observations,
+    }
+    expected = {
+        "units": list(UNIT_COLUMNS),
+        "metrics": list(METRIC_COLUMNS),
+        "sources": list(SOURCE_COLUMNS),
+        "observations": ["obs_id", *OBSERVATION_COLUMNS],
+    }
+    for name, frame in frames.items():
+        assert list(frame.columns) == expected[name], f"{name}: columns out of order"
+    return frames
+
+
+def open_store(home: Path | None = None) -> Store:
+    """The store in ``home`` (default: the configured state directory), created or refreshed."""
+    store = Store(home or config.state_dir())
+    store.ensure_current()
+    return store
+
+
+def _set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def _bump_version(conn: duckdb.DuckDBPyConnection) -> None:
+    """Advance the data version and the time of the last change, inside the caller's transaction."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    _set_meta(conn, "data_version", str(int(row[0]) + 1 if row else 1))
+    _set_meta(conn, "updated_at", dt.datetime.now().isoformat(timespec="seconds"))

@@ -1,0 +1,33 @@
+"""Shared fixtures: a store over the synthetic fixture, and a store over the real curated data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from danvan_metrics.store import Store
+from tests.fixtures import write_fixture
+
+
+@pytest.fixture
+def fixture_store(tmp_path: Path) -> Store:
+    """A store built from the synthetic fixture (tests/fixtures.py), in a temporary state directory."""
+    curated = write_fixture(tmp_path / "data")
+    store = Store(tmp_path / "home", curated_dir=curated)
+    store.ensure_current()
+    return store
+
+
+@pytest.fixture
+def real_store(tmp_path: Path) -> Store:
+    """A store built from the shipped curated data, in a temporary state directory."""
+    store = Store(tmp_path / "home")
+    store.ensure_current()
+    return store
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches ./instance: DANVAN_HOME points into the test's own folder."""
+    monkeypatch.setenv("DANVAN_HOME", str(tmp_path / "danvan_home"))
