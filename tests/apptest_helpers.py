@@ -1,0 +1,40 @@
+"""Helpers for AppTest: the app's path, chart specs and table text as a user would read them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 30
+
+
+def open_app(url_path: str = "", **query: str) -> AppTest:
+    """The app at one page (its url_path) with query parameters, run once."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if url_path:
+        at.switch_page(url_path)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def chart_specs(at: AppTest) -> list[dict[str, Any]]:
+    """Every Plotly chart on the page as its figure dict (data and layout)."""
+    return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+
+
+def table_text(at: AppTest) -> str:
+    """All dataframes on the page as CSV text."""
+    return "\n".join(frame.value.to_csv(index=False) for frame in at.dataframe)
+
+
+def page_text(at: AppTest) -> str:
+    """Markdown, captions, titles, headers and alerts: the prose a reader sees."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts.extend(str(element.value) for element in getattr(at, kind))
+    return "\n".join(parts)
