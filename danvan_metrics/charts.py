@@ -1,37 +1,55 @@
 """Figure builders: a DataFrame and a catalog entry in, a Plotly figure out. No Streamlit here.
 
 Every figure speaks Vietnamese number formats (``separators``), keeps qualifiers in its
-labels ("≥ 92%"), and says so inside the figure when its bars are not from one period.
+labels ("≥ 92%"), and says so inside the figure when its figures are not from one period.
+Colours are Okabe–Ito (safe for colour-vision deficiencies); text is at least 14 px.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from danvan_metrics.analysis import NO_DATA_LABEL, RECENCY_BUCKETS, GroupStats, recency_label
 from danvan_metrics.formats import (
     PLOTLY_SEPARATORS,
+    format_date,
     format_figure,
+    format_measure,
     format_parts,
     plotly_number_format,
 )
-from danvan_metrics.model import Metric
+from danvan_metrics.model import Direction, Metric
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 BLUE = "#0072B2"
 ORANGE = "#D55E00"
 SKY = "#56B4E9"
+YELLOW = "#E69F00"
+GREEN = "#009E73"
 GREY = "#7F7F7F"
+LIGHT_GREY = "#E5E5E5"
+SERIES_COLOURS = (BLUE, ORANGE, GREEN, YELLOW, SKY, "#CC79A7", "#000000", "#F0E442")
 FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 BASE_FONT_SIZE = 15
 
 MIXED_PERIOD_WARNING = "⚠ Các số liệu không cùng kỳ: không so sánh trực tiếp được"
+MY_UNIT_LABEL = "Đơn vị của tôi"
+SINGLE_POINT_NOTE = "Mỗi đơn vị mới có một số liệu: chưa có chuỗi để xem xu hướng"
+
+
+def parts_noun(metric: Metric) -> str:
+    """The noun a rate's case count is written with: "đơn" for "217/236 đơn"."""
+    label = (metric.denominator_label or "").strip()
+    return label.split()[0] if label else ""
 
 
 def figure_label(row: pd.Series, metric: Metric, with_period: bool) -> str:
     """The text on a bar: the figure with its qualifier, the case count for a rate, the period if needed."""
     label = format_figure(row["value"], metric.unit, metric.decimals, row["qualifier"])
-    parts = format_parts(row.get("numerator"), row.get("denominator"))
+    parts = format_parts(row.get("numerator"), row.get("denominator"), parts_noun(metric))
     if parts:
         label += f" · {parts}"
     if with_period:
@@ -39,37 +57,81 @@ def figure_label(row: pd.Series, metric: Metric, with_period: bool) -> str:
     return label
 
 
-def build_compare_figure(frame: pd.DataFrame, metric: Metric, highlight: str | None = None) -> go.Figure:
-    """A horizontal bar per unit, largest on top, for one metric.
+def _layout(figure: go.Figure, title: str, height: int) -> None:
+    figure.update_layout(
+        title={"text": title, "font": {"size": 20}, "x": 0, "xanchor": "left"},
+        separators=PLOTLY_SEPARATORS,
+        font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": "#1A1A1A"},
+        hoverlabel={"font": {"size": BASE_FONT_SIZE, "family": FONT_FAMILY}},
+        height=height,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
+
+
+def _bar_colours(frame: pd.DataFrame, metric: Metric, stats: GroupStats | None, highlight: str | None) -> list[str]:
+    """Direction-aware colours: dark for better than the median, light for worse; my unit in orange."""
+    colours = []
+    sign = 1.0 if metric.direction == Direction.HIGHER else -1.0
+    for unit_id, value in zip(frame["unit_id"], frame["value"], strict=True):
+        if unit_id == highlight:
+            colours.append(ORANGE)
+        elif stats is None or metric.direction == Direction.NEUTRAL or pd.isna(value):
+            colours.append(BLUE)
+        else:
+            colours.append(BLUE if (float(value) - stats.median) * sign >= 0 else SKY)
+    return colours
+
+
+def build_compare_figure(
+    frame: pd.DataFrame, metric: Metric, highlight: str | None = None, stats: GroupStats | None = None
+) -> go.Figure:
+    """A horizontal bar per unit, best on top, for one metric.
 
     Args:
         frame: rows from `queries.compare` (value, qualifier, parts, period, source, unit names).
-        metric: the catalog entry: title, unit of measure, decimals.
+        metric: the catalog entry: title, unit of measure, decimals, direction, target.
         highlight: a unit id drawn in a contrasting colour ("Đơn vị của tôi").
+        stats: the group's best and median (from `analysis.rank_and_gaps`), drawn as reference lines.
     """
     same_period = bool(frame["same_period"].all()) if not frame.empty else True
-    ordered = frame.sort_values("value", ascending=False, na_position="last")
+    ascending = metric.direction == Direction.LOWER
+    ordered = frame.sort_values("value", ascending=ascending, na_position="last")
     labels = [figure_label(row, metric, not same_period) for _, row in ordered.iterrows()]
-    colours = [ORANGE if unit == highlight else BLUE for unit in ordered["unit_id"]]
+    names = [
+        f"<b>{name} ★</b>" if unit_id == highlight else str(name)
+        for unit_id, name in zip(ordered["unit_id"], ordered["unit_name"], strict=True)
+    ]
     patterns = ["" if q == "=" else "/" for q in ordered["qualifier"]]
+    noun = parts_noun(metric)
     custom = list(
         zip(
             ordered["period_label"],
             ordered["source_title"].fillna("").astype(str),
-            [format_parts(n, d) or "–" for n, d in zip(ordered["numerator"], ordered["denominator"], strict=True)],
-            [format_figure(v, metric.unit, metric.decimals, q) for v, q in zip(ordered["value"], ordered["qualifier"], strict=True)],
+            [
+                format_parts(n, d, noun) or "–"
+                for n, d in zip(ordered["numerator"], ordered["denominator"], strict=True)
+            ],
+            [
+                format_figure(v, metric.unit, metric.decimals, q)
+                for v, q in zip(ordered["value"], ordered["qualifier"], strict=True)
+            ],
             strict=True,
         )
     )
     figure = go.Figure(
         go.Bar(
             x=ordered["value"].astype("float64"),
-            y=ordered["unit_name"],
+            y=names,
             orientation="h",
             text=labels,
             textposition="auto",
             insidetextanchor="end",
-            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "white", "solidity": 0.25}},
+            textfont={"size": BASE_FONT_SIZE},
+            marker={
+                "color": _bar_colours(ordered, metric, stats, highlight),
+                "pattern": {"shape": patterns, "fgcolor": "white", "solidity": 0.25},
+            },
             customdata=custom,
             hovertemplate=(
                 "<b>%{y}</b><br>%{customdata[3]}<br>Kỳ: %{customdata[0]}"
@@ -79,27 +141,227 @@ def build_compare_figure(frame: pd.DataFrame, metric: Metric, highlight: str | N
             cliponaxis=False,
         )
     )
-    annotations = []
+    notes: list[str] = []
     if not same_period:
-        annotations.append(
-            {
-                "text": MIXED_PERIOD_WARNING, "xref": "paper", "yref": "paper", "x": 0, "y": 1.0,
-                "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                "font": {"color": ORANGE, "size": BASE_FONT_SIZE},
-            }
+        notes.append(MIXED_PERIOD_WARNING)
+    if any(q != "=" for q in ordered["qualifier"]):
+        notes.append("Cột gạch chéo: số liệu là cận (trên, từ … trở lên) hoặc ước tính")
+    if notes:
+        figure.add_annotation(
+            text="<br>".join(notes),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1.0,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            font={"color": ORANGE, "size": BASE_FONT_SIZE},
         )
+    if metric.target is not None:
+        figure.add_vline(
+            x=metric.target,
+            line={"color": GREEN, "dash": "dash", "width": 2},
+            annotation={
+                "text": f"Mục tiêu {format_measure(metric.target, metric.unit, metric.decimals)}",
+                "font": {"color": GREEN, "size": BASE_FONT_SIZE},
+            },
+        )
+    if stats is not None and stats.n >= 3:
+        figure.add_vline(
+            x=stats.median,
+            line={"color": GREY, "dash": "dot", "width": 2},
+            annotation={
+                "text": f"Trung vị {format_measure(stats.median, metric.unit, metric.decimals)}",
+                "position": "bottom right",
+                "font": {"color": GREY, "size": BASE_FONT_SIZE},
+            },
+        )
+    _layout(figure, f"{metric.name_vi} ({metric.unit})", max(280, 110 + 52 * len(ordered) + 24 * len(notes)))
     figure.update_layout(
-        title={"text": f"{metric.name_vi} ({metric.unit})", "font": {"size": 20}},
-        separators=PLOTLY_SEPARATORS,
-        font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE},
-        xaxis={"tickformat": plotly_number_format(metric.decimals), "title": {"text": metric.unit}, "rangemode": "tozero"},
-        yaxis={"autorange": "reversed", "automargin": True},
-        margin={"l": 10, "r": 30, "t": 90, "b": 50},
-        height=max(260, 90 + 48 * len(ordered)),
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        annotations=annotations,
+        xaxis={
+            "tickformat": plotly_number_format(metric.decimals),
+            "title": {"text": metric.unit},
+            "rangemode": "tozero",
+            "gridcolor": LIGHT_GREY,
+        },
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": BASE_FONT_SIZE}},
+        margin={"l": 10, "r": 30, "t": 90 + 22 * len(notes), "b": 50},
         showlegend=False,
     )
-    figure.update_xaxes(gridcolor="#E5E5E5")
+    return figure
+
+
+def build_trend_figure(frame: pd.DataFrame, metric: Metric, highlight: str | None = None) -> go.Figure:
+    """A metric over time, one colour per unit, on one date axis.
+
+    Each figure is a marker at the end of its period with a thin line across the period it
+    covers (a quarter, a year, a five-year term), so spans of different length stay honest.
+    Markers are joined only between consecutive figures of the same span kind (year or quarter).
+    """
+    figure = go.Figure()
+    noun = parts_noun(metric)
+    for index, (unit_id, group) in enumerate(frame.groupby("unit_id", sort=False)):
+        group = group.sort_values(["period_end", "period_start"])
+        name = str(group["unit_name"].iloc[0])
+        colour = ORANGE if unit_id == highlight else SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        if unit_id == highlight:
+            name = f"{name} ({MY_UNIT_LABEL})"
+        span_x: list[object] = []
+        span_y: list[object] = []
+        for start, end, value in zip(group["period_start"], group["period_end"], group["value"], strict=True):
+            span_x += [start, end, None]
+            span_y += [value, value, None]
+        figure.add_trace(
+            go.Scatter(
+                x=span_x,
+                y=span_y,
+                mode="lines",
+                line={"color": colour, "width": 3},
+                opacity=0.45,
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=str(unit_id),
+            )
+        )
+        joinable = len(group) > 1 and group["granularity"].nunique() == 1 and group["granularity"].iloc[0] != "other"
+        labels = [
+            " · ".join(
+                part
+                for part in (
+                    format_figure(v, metric.unit, metric.decimals, q),
+                    format_parts(n, d, noun),
+                    str(p),
+                )
+                if part
+            )
+            for v, q, n, d, p in zip(
+                group["value"],
+                group["qualifier"],
+                group["numerator"],
+                group["denominator"],
+                group["period_label"],
+                strict=True,
+            )
+        ]
+        figure.add_trace(
+            go.Scatter(
+                x=group["period_end"],
+                y=group["value"].astype("float64"),
+                name=name,
+                legendgroup=str(unit_id),
+                mode="lines+markers" if joinable else "markers",
+                marker={
+                    "color": colour,
+                    "size": 12,
+                    "symbol": ["circle" if q == "=" else "diamond-open" for q in group["qualifier"]],
+                    "line": {"width": 2, "color": colour},
+                },
+                line={"color": colour, "width": 2},
+                customdata=list(zip(labels, group["source_title"].fillna("").astype(str), strict=True)),
+                hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}<br>Nguồn: %{{customdata[1]}}<extra></extra>",
+            )
+        )
+    single = not frame.empty and bool((frame.groupby("unit_id").size() <= 1).all())
+    if single:
+        figure.add_annotation(
+            text=SINGLE_POINT_NOTE,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1.0,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"color": ORANGE, "size": BASE_FONT_SIZE},
+        )
+    if metric.target is not None:
+        figure.add_hline(
+            y=metric.target,
+            line={"color": GREEN, "dash": "dash"},
+            annotation={"text": f"Mục tiêu {format_measure(metric.target, metric.unit, metric.decimals)}"},
+        )
+    _layout(figure, f"{metric.name_vi} ({metric.unit}) theo thời gian", 480)
+    figure.update_layout(
+        xaxis={"type": "date", "tickformat": "%m/%Y", "gridcolor": LIGHT_GREY, "title": {"text": "Kỳ số liệu"}},
+        yaxis={
+            "tickformat": plotly_number_format(metric.decimals),
+            "title": {"text": metric.unit},
+            "rangemode": "tozero",
+            "gridcolor": LIGHT_GREY,
+        },
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        margin={"l": 10, "r": 30, "t": 100, "b": 80},
+    )
+    return figure
+
+
+RECENCY_COLOURS: dict[str, str] = {
+    RECENCY_BUCKETS[0][1]: "#0072B2",
+    RECENCY_BUCKETS[1][1]: "#56B4E9",
+    RECENCY_BUCKETS[2][1]: "#A6D4F0",
+    RECENCY_BUCKETS[3][1]: "#E1EEF6",
+    NO_DATA_LABEL: "#FFFFFF",
+}
+
+
+def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
+    """Units × categories, each cell coloured by how recent its latest figure is.
+
+    Args:
+        matrix: rows from `analysis.coverage_matrix`.
+        today: the date ages are measured from (passed in, so the figure is reproducible).
+    """
+    units = list(dict.fromkeys(matrix["unit_name"]))
+    categories = list(dict.fromkeys(matrix["category"]))
+    buckets = list(RECENCY_COLOURS)
+    figure = go.Figure()
+    for bucket in buckets:
+        cells = matrix.loc[[recency_label(end, today) == bucket for end in matrix["latest_end"]]]
+        texts = [f"{n} số liệu" if n else "–" for n in cells["n_figures"]]
+        hovers = [
+            f"<b>{u}</b> · {c}<br>"
+            + (f"{n} số liệu, mới nhất đến {format_date(e)}<br>" + "<br>".join(m) if n else "Chưa có số liệu")
+            for u, c, n, e, m in zip(
+                cells["unit_name"],
+                cells["category"],
+                cells["n_figures"],
+                cells["latest_end"],
+                cells["metrics"],
+                strict=True,
+            )
+        ]
+        figure.add_trace(
+            go.Scatter(
+                x=cells["category"],
+                y=cells["unit_name"],
+                mode="markers+text",
+                name=bucket,
+                marker={
+                    "symbol": "square",
+                    "size": 46,
+                    "color": RECENCY_COLOURS[bucket],
+                    "line": {"color": "#B0B0B0", "width": 1},
+                },
+                text=texts,
+                textfont={"size": 13, "color": "white" if bucket == buckets[0] else "#1A1A1A"},
+                hovertext=hovers,
+                hoverinfo="text",
+            )
+        )
+    _layout(figure, "Số liệu hiện có: đơn vị × lĩnh vực (màu theo độ mới của số liệu)", 160 + 56 * len(units))
+    figure.update_layout(
+        xaxis={
+            "categoryorder": "array",
+            "categoryarray": categories,
+            "side": "top",
+            "tickangle": -35,
+            "showgrid": False,
+            "tickfont": {"size": 14},
+        },
+        yaxis={"categoryorder": "array", "categoryarray": units[::-1], "showgrid": False, "automargin": True},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "title": {"text": "Số liệu mới nhất: "}},
+        margin={"l": 10, "r": 10, "t": 230, "b": 40},
+    )
     return figure

@@ -8,22 +8,32 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from danvan_metrics import config
-from danvan_metrics.formats import decimals_in, parse_vietnamese_number
-from danvan_metrics.model import CURATED_FILES, QUALIFIERS, LEVELS, Direction, MetricKind
+from danvan_metrics.formats import decimals_in, format_number, parse_vietnamese_number
+from danvan_metrics.model import CURATED_FILES, LEVELS, QUALIFIERS, Direction, MetricKind
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "units.csv": ("unit_id", "name", "kind", "level"),
     "metrics.csv": ("metric_id", "name_vi", "name_en", "category", "unit", "kind", "direction", "decimals"),
     "sources.csv": ("source_id", "title", "published", "file"),
     "observations.csv": (
-        "unit_id", "metric_id", "period_start", "period_end", "period_label", "value",
-        "qualifier", "value_text", "source_id", "source_quote",
+        "unit_id",
+        "metric_id",
+        "period_start",
+        "period_end",
+        "period_label",
+        "value",
+        "qualifier",
+        "value_text",
+        "source_id",
+        "source_quote",
     ),
 }
 KEYS: dict[str, str] = {"units.csv": "unit_id", "metrics.csv": "metric_id", "sources.csv": "source_id"}
@@ -47,6 +57,7 @@ class Problem:
 class Row:
     line: int
     cells: dict[str, str]
+    width: int  # cells actually on the line; `cells` drops any beyond the header
 
 
 def fold(text: str) -> str:
@@ -62,9 +73,16 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
         rows: list[Row] = []
         start = reader.line_num + 1
         for cells in reader:
-            rows.append(Row(start, dict(zip(header, cells, strict=False))))
+            rows.append(Row(start, dict(zip(header, cells, strict=False)), len(cells)))
             start = reader.line_num + 1
     return header, rows
+
+
+def stands_in(figure: str, text: str) -> bool:
+    """True when ``figure`` occurs in ``text`` as a whole number: "180" is not in "1800" nor "18" in "180"."""
+    # Not preceded by a digit (or a digit and a separator), not followed by a digit (or a separator and a digit).
+    pattern = rf"(?<!\d)(?<!\d[.,]){re.escape(figure)}(?!\d)(?![.,]\d)"
+    return re.search(pattern, text) is not None
 
 
 def check_curated(curated_dir: Path | None = None, project_dir: Path | None = None) -> list[Problem]:
@@ -99,7 +117,7 @@ def check_curated(curated_dir: Path | None = None, project_dir: Path | None = No
 
 def _check_cells(name: str, rows: list[Row], columns: dict[str, str]) -> Iterator[Problem]:
     for row in rows:
-        if len(row.cells) != len(columns):
+        if row.width != len(columns):
             yield Problem(name, row.line, "", "số cột không khớp tiêu đề")
             continue
         for column, sql_type in columns.items():
@@ -113,8 +131,8 @@ def _check_cells(name: str, rows: list[Row], columns: dict[str, str]) -> Iterato
             try:
                 if sql_type == "DATE":
                     dt.date.fromisoformat(text)
-                elif sql_type == "DOUBLE":
-                    float(text)
+                elif sql_type == "DOUBLE" and not math.isfinite(float(text)):
+                    raise ValueError(text)
                 elif sql_type == "INTEGER":
                     int(text)
             except ValueError:
@@ -161,15 +179,13 @@ def _check_observations(tables: dict[str, list[Row]], project_dir: Path) -> Iter
     documents: dict[str, str | None] = {}
     for row in tables["sources.csv"]:
         path = project_dir / row.cells.get("file", "")
-        documents[row.cells.get("source_id", "")] = (
-            fold(path.read_text(encoding="utf-8")) if path.is_file() else None
-        )
+        documents[row.cells.get("source_id", "")] = fold(path.read_text(encoding="utf-8")) if path.is_file() else None
         if not path.is_file():
             yield Problem("sources.csv", row.line, "file", f"không tìm thấy văn bản nguồn {row.cells.get('file')!r}")
     seen: dict[tuple[str, ...], int] = {}
     for row in tables[name]:
         cells = row.cells
-        if len(cells) != len(CURATED_FILES[name]):
+        if row.width != len(CURATED_FILES[name]):
             continue
         if cells["unit_id"] not in unit_ids:
             yield Problem(name, row.line, "unit_id", f"không có đơn vị {cells['unit_id']!r} trong units.csv")
@@ -195,7 +211,7 @@ def _check_figure(row: Row, document: str | None, metric: dict[str, str] | None)
     if document is not None and quote and quote not in document:
         yield Problem(name, row.line, "source_quote", "trích dẫn không có nguyên văn trong văn bản nguồn")
     value_text = fold(cells["value_text"])
-    if value_text and value_text not in quote:
+    if value_text and not stands_in(value_text, quote):
         yield Problem(name, row.line, "value_text", f"con số {value_text!r} không nằm trong trích dẫn")
     try:
         value = float(cells["value"])
@@ -231,12 +247,16 @@ def _check_figure(row: Row, document: str | None, metric: dict[str, str] | None)
             yield Problem(name, row.line, "numerator", "tử số phải nằm trong khoảng 0 đến mẫu số")
             return
         parts = f"{num:g}/{den:g}"
-        if parts not in quote:
+        # As the document writes them: plain ("217/236") or with thousands grouped ("1.250/2.000").
+        written_parts = (parts, f"{format_number(num)}/{format_number(den)}")
+        if not any(stands_in(p, quote) for p in written_parts):
             yield Problem(name, row.line, "numerator", f"tử số/mẫu số {parts!r} không nằm trong trích dẫn")
-        tolerance = 10.0 ** (-decimals_in(value_text)) if "/" not in value_text else 10.0 ** -6
+        tolerance = 10.0 ** (-decimals_in(value_text)) if "/" not in value_text else 10.0**-6
         # The document may truncate rather than round (217/236 = 91,949… is written 91,94%).
         if abs(100.0 * num / den - value) >= max(tolerance, 1e-9):
             yield Problem(
-                name, row.line, "value",
+                name,
+                row.line,
+                "value",
                 f"giá trị {value} không khớp {parts} = {100.0 * num / den:.4f}% (kể cả làm tròn của văn bản)",
             )

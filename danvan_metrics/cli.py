@@ -70,13 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="danvan: số liệu dân vận chính quyền (figures on government mass-mobilisation work).",
     )
     parser.add_argument(
-        "--home", type=Path, default=None,
+        "--home",
+        type=Path,
+        default=None,
         help="state directory holding the store (default: $DANVAN_HOME, else ./instance)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     dump = sub.add_parser(
-        "dump", help="print every figure in the store",
+        "dump",
+        help="print every figure in the store",
         description="Print every current figure in the store, one row each, sorted by unit, metric and "
         "period. Columns start with: unit_id, unit_name, metric_id, metric_name, period_start, period_end, "
         "period_label, value, qualifier, numerator, denominator, unit_of_measure, source_id, source_quote. "
@@ -86,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     dump.set_defaults(func=_cmd_dump)
 
     check = sub.add_parser(
-        "check", help="validate the curated data against the source documents",
+        "check",
+        help="validate the curated data against the source documents",
         description="Check data/curated: every quote stands verbatim in its document, every figure stands "
         "in its quote as the document writes it, values agree with numerator/denominator, every unit, metric "
         "and source exists, and no figure is duplicated. Exits 1 and names file, line and fault on a problem.",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -55,7 +56,9 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
     if math.isinf(number):
         return "∞" if number > 0 else "-∞"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return _babel_format_decimal(round(number, decimals), format=pattern, locale=LOCALE)
+    # Half away from zero, as people round (92,5 → 93), not Babel's default half-to-even.
+    exact = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return _babel_format_decimal(exact, format=pattern, locale=LOCALE)
 
 
 def format_measure(value: float | int | None, unit: str = "", decimals: int = 0) -> str:
@@ -66,9 +69,7 @@ def format_measure(value: float | int | None, unit: str = "", decimals: int = 0)
     return f"{text}%" if unit == "%" else f"{text} {unit}"
 
 
-def format_figure(
-    value: float | int | None, unit: str = "", decimals: int = 0, qualifier: str | None = "="
-) -> str:
+def format_figure(value: float | int | None, unit: str = "", decimals: int = 0, qualifier: str | None = "=") -> str:
     """A figure as a reader must see it, qualifier kept: "≥ 92%", "> 650 cuộc"."""
     symbol = QUALIFIER_SYMBOLS.get(qualifier or "=", "")
     text = format_measure(value, unit, decimals)
@@ -87,11 +88,14 @@ def format_date(value: dt.date | dt.datetime | str | None) -> str:
     """dd/mm/yyyy, the way Vietnamese documents write dates."""
     if value is None or (not isinstance(value, str) and is_missing(value)):
         return "–"
+    day: dt.date
     if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    if isinstance(value, pd.Timestamp):
-        value = value.date()
-    return _babel_format_date(value, "dd/MM/yyyy", locale=LOCALE)
+        day = dt.date.fromisoformat(value[:10])
+    elif isinstance(value, pd.Timestamp):
+        day = value.date()
+    else:
+        day = value
+    return _babel_format_date(day, "dd/MM/yyyy", locale=LOCALE)
 
 
 def format_datetime(value: dt.datetime | None) -> str:
@@ -117,7 +121,10 @@ def parse_vietnamese_number(text: str) -> float:
         raise ValueError(f"not a number: {text!r}")
     integer, _, fraction = cleaned.partition(",")
     groups = integer.split(".")
-    if len(groups) > 1 and not all(len(g) == 3 and g.isdigit() for g in groups[1:]):
+    # Grouped thousands: one to three digits, then groups of exactly three ("1.234.567", not "1234.567").
+    if len(groups) > 1 and not (
+        1 <= len(groups[0].lstrip("-")) <= 3 and all(len(g) == 3 and g.isdigit() for g in groups[1:])
+    ):
         raise ValueError(f"not a Vietnamese number: {text!r}")
     digits = "".join(groups)
     if not digits.lstrip("-").isdigit() or (fraction and not fraction.isdigit()):

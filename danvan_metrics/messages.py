@@ -10,3 +10,18 @@ NO_DATA = (
     "hãy kiểm tra thư mục data/curated hoặc tải lên số liệu quý."
 )
 SOURCE_NOTE = "Mỗi số liệu kèm nguồn, kỳ số liệu và trích dẫn nguyên văn từ văn bản gốc."
+SIDEBAR_NOTE = "Mọi bộ lọc nằm trong địa chỉ trang: sao chép đường dẫn để người khác thấy đúng màn hình này."
+NO_FIGURES_FOR_FILTER = (
+    "Không có số liệu nào khớp bộ lọc đã chọn. Hãy chọn chỉ tiêu, đơn vị hoặc kỳ khác; "
+    "số liệu mới được bổ sung khi các đơn vị tải lên số liệu quý."
+)
+MIXED_PERIODS = (
+    "Các số liệu dưới đây **không cùng kỳ** (mỗi cột ghi kỳ của nó): đừng so sánh trực tiếp. "
+    "Chọn một kỳ cụ thể để chỉ so các đơn vị có số liệu cùng kỳ."
+)
+NOT_RANKED_NEUTRAL = "Chỉ tiêu này không có hướng tốt/xấu (càng nhiều chưa chắc càng tốt) nên không xếp hạng."
+NOT_RANKED_PERIODS = "Chỉ xếp hạng khi mọi đơn vị có số liệu cùng một kỳ."
+SINGLE_POINT = (
+    "Mỗi đơn vị mới có **một** số liệu cho chỉ tiêu này: chưa có chuỗi thời gian để xem xu hướng. "
+    "Biểu đồ hiển thị các điểm hiện có; xu hướng sẽ hiện khi có thêm số liệu các quý."
+)

@@ -74,6 +74,19 @@ def units(store: Store) -> pd.DataFrame:
     )
 
 
+def units_with_figures(store: Store) -> pd.DataFrame:
+    """The units that have at least one current figure, by name: what pickers offer."""
+    return _fetch(
+        store,
+        """
+        SELECT u.*, p.name AS parent_name
+        FROM units u LEFT JOIN units p ON p.unit_id = u.parent_id
+        WHERE EXISTS (SELECT 1 FROM current_observations o WHERE o.unit_id = u.unit_id)
+        ORDER BY u.name
+        """,
+    )
+
+
 def sources(store: Store) -> pd.DataFrame:
     """Every source document with how many current figures come from it."""
     return _fetch(
@@ -89,7 +102,9 @@ def sources(store: Store) -> pd.DataFrame:
     )
 
 
-def compare(store: Store, metric_id: str, units: Sequence[str] | None = None, period: Period | None = None) -> pd.DataFrame:
+def compare(
+    store: Store, metric_id: str, units: Sequence[str] | None = None, period: Period | None = None
+) -> pd.DataFrame:
     """One row per unit for one metric: its figure for ``period``, or its latest figure.
 
     Args:
@@ -136,7 +151,8 @@ def periods(store: Store, metric_id: str) -> pd.DataFrame:
         store,
         """
         SELECT period_start, period_end, any_value(period_label) AS period_label,
-               count(DISTINCT unit_id) AS n_units
+               count(DISTINCT unit_id) AS n_units,
+               strftime(period_start, '%Y-%m-%d') || '..' || strftime(period_end, '%Y-%m-%d') AS period_key
         FROM current_observations
         WHERE metric_id = $metric
         GROUP BY period_start, period_end
@@ -182,6 +198,44 @@ def unit_profile(store: Store, unit_id: str) -> pd.DataFrame:
         ORDER BY m.category, m.name_vi, o.period_end DESC
         """,
         {"unit": unit_id},
+    )
+
+
+def figures(
+    store: Store,
+    units: Sequence[str] | None = None,
+    metrics: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Current figures matching every given filter (None = no filter), with catalog and source.
+
+    Sorted by unit, category, metric and period; ``limit`` caps the rows for display.
+    """
+    return _fetch(
+        store,
+        f"""
+        SELECT {_FIGURE_COLUMNS},
+               m.name_vi AS metric_name, m.category, m.unit AS unit_of_measure, m.decimals
+        FROM current_observations o
+        JOIN units u ON u.unit_id = o.unit_id
+        JOIN metrics m ON m.metric_id = o.metric_id
+        LEFT JOIN sources s ON s.source_id = o.source_id
+        WHERE ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], o.unit_id))
+          AND ($metrics::VARCHAR[] IS NULL OR list_contains($metrics::VARCHAR[], o.metric_id))
+          AND ($sources::VARCHAR[] IS NULL OR list_contains($sources::VARCHAR[], o.source_id))
+          AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], m.category))
+        ORDER BY u.name, m.category, m.name_vi, o.period_end DESC
+        LIMIT $limit
+        """,
+        {
+            "units": _units_param(units),
+            "metrics": _units_param(metrics),
+            "sources": _units_param(sources),
+            "categories": _units_param(categories),
+            "limit": limit,
+        },
     )
 
 
@@ -243,8 +297,7 @@ def _finish_aggregate(frame: pd.DataFrame, kind: MetricKind) -> pd.DataFrame:
             if not complete:
                 values.append(None)
                 reasons.append(
-                    "Không cộng dồn được tỷ lệ: có số liệu thiếu tử số hoặc mẫu số "
-                    "(không lấy trung bình các tỷ lệ)."
+                    "Không cộng dồn được tỷ lệ: có số liệu thiếu tử số hoặc mẫu số (không lấy trung bình các tỷ lệ)."
                 )
             elif not row.denominator:
                 values.append(None)

@@ -84,6 +84,12 @@ class Store:
         except FileNotFoundError:
             return "0"
 
+    def _file_version(self) -> int:
+        try:
+            return int(self.data_version())
+        except ValueError:
+            return 0
+
     def ensure_current(self) -> bool:
         """Create the store or reload curated data if the files changed. Idempotent.
 
@@ -106,7 +112,7 @@ class Store:
                 conn.execute(sql.load("replace_curated"))
                 _set_meta(conn, "curated_fingerprint", wanted)
                 _set_meta(conn, "schema_version", SCHEMA_VERSION)
-                _bump_version(conn)
+                _bump_version(conn, floor=self._file_version())
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -159,8 +165,11 @@ def _set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
-def _bump_version(conn: duckdb.DuckDBPyConnection) -> None:
-    """Advance the data version and the time of the last change, inside the caller's transaction."""
+def _bump_version(conn: duckdb.DuckDBPyConnection, floor: int = 0) -> None:
+    """Advance the data version and the time of the last change, inside the caller's transaction.
+
+    ``floor`` is the version caches last saw: a rebuilt database never reuses an older number.
+    """
     row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-    _set_meta(conn, "data_version", str(int(row[0]) + 1 if row else 1))
+    _set_meta(conn, "data_version", str(max(int(row[0]) if row else 0, floor) + 1))
     _set_meta(conn, "updated_at", dt.datetime.now().isoformat(timespec="seconds"))

@@ -6,15 +6,18 @@ change is seen on the next rerun, and nothing expires on a timer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from danvan_metrics import queries
-from danvan_metrics.formats import format_date, format_figure, format_parts
+from danvan_metrics import export, queries, urlstate
+from danvan_metrics.analysis import GroupStats
+from danvan_metrics.charts import parts_noun
+from danvan_metrics.formats import format_date, format_figure, format_measure, format_parts
+from danvan_metrics.model import Metric
 from danvan_metrics.store import Store, open_store
 
 
@@ -42,23 +45,40 @@ def query(name: str, *args: Any, **kwargs: Any) -> Any:
     return _cached(name, str(store.home), store.data_version(), args, tuple(sorted(kwargs.items())))
 
 
-def figures_table(frame: pd.DataFrame) -> pd.DataFrame:
+def figures_table(frame: pd.DataFrame, with_unit: bool = False) -> pd.DataFrame:
     """Figure rows as a reader sees them: formatted value with qualifier, parts, period, source, quote."""
-    return pd.DataFrame(
-        {
-            "Chỉ tiêu": frame["metric_name"],
-            "Số liệu": [
-                format_figure(v, u, int(d), q)
-                for v, u, d, q in zip(frame["value"], frame["unit_of_measure"], frame["decimals"], frame["qualifier"], strict=True)
-            ],
-            "Tử số/mẫu số": [format_parts(n, d) for n, d in zip(frame["numerator"], frame["denominator"], strict=True)],
-            "Kỳ số liệu": frame["period_label"],
-            "Nguồn": [
-                f"{t} ({format_date(p)})" for t, p in zip(frame["source_title"], frame["source_published"], strict=True)
-            ],
-            "Trích dẫn nguyên văn": frame["source_quote"],
-        }
-    )
+    columns: dict[str, Any] = {}
+    if with_unit:
+        columns["Đơn vị"] = frame["unit_name"]
+    columns |= {
+        "Chỉ tiêu": frame["metric_name"],
+        "Số liệu": [
+            format_figure(v, u, int(d), q)
+            for v, u, d, q in zip(
+                frame["value"], frame["unit_of_measure"], frame["decimals"], frame["qualifier"], strict=True
+            )
+        ],
+        "Tử số/mẫu số": [format_parts(n, d) for n, d in zip(frame["numerator"], frame["denominator"], strict=True)],
+        "Kỳ số liệu": frame["period_label"],
+        "Nguồn": [
+            f"{t} ({format_date(p)})" for t, p in zip(frame["source_title"], frame["source_published"], strict=True)
+        ],
+        "Trích dẫn nguyên văn": frame["source_quote"],
+    }
+    return pd.DataFrame(columns)
+
+
+def unit_validity(unit: pd.Series) -> str:
+    """When a unit existed, in words: "đến 30/06/2025" for units dissolved by the 2025 reform."""
+    start, end = unit.get("valid_from"), unit.get("valid_to")
+    has_start, has_end = start is not None and not pd.isna(start), end is not None and not pd.isna(end)
+    if has_start and has_end:
+        return f"tồn tại {format_date(start)}–{format_date(end)}"
+    if has_end:
+        return f"đơn vị hành chính đến {format_date(end)}"
+    if has_start:
+        return f"từ {format_date(start)}"
+    return ""
 
 
 def st_figures_by_category(frame: pd.DataFrame) -> None:
@@ -66,3 +86,164 @@ def st_figures_by_category(frame: pd.DataFrame) -> None:
     for category, group in frame.groupby("category", sort=True):
         st.markdown(f"**{category}**")
         st.dataframe(figures_table(group), hide_index=True, width="stretch")
+
+
+def _sync_url(param: str, value: str | Sequence[str] | None) -> None:
+    text = urlstate.encode(value)
+    if text is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != text:
+        st.query_params[param] = text
+
+
+def st_url_select(
+    label: str,
+    options: Sequence[str],
+    *,
+    key: str,
+    param: str,
+    default: str | None = None,
+    format_func: Callable[[Any], str] = str,
+    container: Any = None,
+    **kwargs: Any,
+) -> str | None:
+    """A selectbox whose value lives in the URL (``?param=value``) as well as in the session."""
+    options = list(options)
+    current = st.session_state.get(key)
+    if key not in st.session_state or current not in options:
+        st.session_state[key] = urlstate.decode_one(st.query_params.get(param), options, default)
+    value = (container or st).selectbox(label, options, key=key, format_func=format_func, **kwargs)
+    _sync_url(param, value)
+    return value
+
+
+def st_url_multiselect(
+    label: str,
+    options: Sequence[str],
+    *,
+    key: str,
+    param: str,
+    default: Sequence[str] = (),
+    format_func: Callable[[Any], str] = str,
+    container: Any = None,
+    **kwargs: Any,
+) -> list[str]:
+    """A multiselect whose values live in the URL (``?param=a,b``) as well as in the session."""
+    options = list(options)
+    current = st.session_state.get(key)
+    if key not in st.session_state or not set(current or ()).issubset(options):
+        st.session_state[key] = urlstate.decode_many(st.query_params.get(param), options, default)
+    values = (container or st).multiselect(label, options, key=key, format_func=format_func, **kwargs)
+    _sync_url(param, values)
+    return list(values)
+
+
+MY_UNIT_KEY = "my_unit"
+MY_UNIT_PARAM = "toi"
+
+
+def st_my_unit(units: pd.DataFrame) -> str | None:
+    """The sidebar's "Đơn vị của tôi": highlighted on every chart and kept in the URL across pages."""
+    names = dict(zip(units["unit_id"], units["name"], strict=True))
+    options = ["", *names]
+    value = st_url_select(
+        "Đơn vị của tôi",
+        options,
+        key=MY_UNIT_KEY,
+        param=MY_UNIT_PARAM,
+        default="",
+        format_func=lambda u: names.get(u, "— Chưa chọn —"),
+        container=st.sidebar,
+        help="Đơn vị này được tô màu cam trên mọi biểu đồ.",
+    )
+    return value or None
+
+
+def my_unit() -> str | None:
+    """The unit chosen in the sidebar, if any."""
+    return st.session_state.get(MY_UNIT_KEY) or None
+
+
+def metric_label(catalog: pd.DataFrame) -> dict[str, str]:
+    """Metric id → "Lĩnh vực · Tên chỉ tiêu", the way metric pickers show them (grouped by category)."""
+    return dict(zip(catalog["metric_id"], catalog["category"] + " · " + catalog["name_vi"], strict=True))
+
+
+def st_figure_card(row: pd.Series, *, title: str | None = None, with_quote: bool = False) -> None:
+    """One figure as a card: name, the figure with its qualifier and case count, period, source (and quote)."""
+    with st.container(border=True):
+        st.caption(title or str(row["metric_name"]))
+        figure = format_figure(row["value"], row["unit_of_measure"], int(row["decimals"]), row["qualifier"])
+        st.markdown(f"### {figure}")
+        parts = format_parts(row["numerator"], row["denominator"], str(row.get("denominator_label") or ""))
+        if parts:
+            st.markdown(f"**{parts}**")
+        st.caption(
+            f"Kỳ: **{row['period_label']}**  \nNguồn: {row['source_publisher']}, {format_date(row['source_published'])}"
+        )
+        if with_quote:
+            st.markdown(f"> “{row['source_quote']}”")
+            st.caption(f"{row['source_title']}")
+            if isinstance(row.get("note"), str) and row["note"]:
+                st.caption(f"Ghi chú: {row['note']}")
+
+
+def st_downloads(frame: pd.DataFrame, *name_parts: str, key: str, note: str | None = None) -> None:
+    """CSV and XLSX downloads of exactly the rows behind what is shown (formula injection neutralised)."""
+    table = export.export_frame(frame)
+    left, right = st.columns(2)
+    left.download_button(
+        "⬇ Tải CSV (Excel)",
+        export.to_csv_bytes(table),
+        file_name=export.download_name(*name_parts, ext="csv"),
+        mime="text/csv",
+        key=f"{key}_csv",
+        width="stretch",
+        on_click="ignore",
+    )
+    right.download_button(
+        "⬇ Tải XLSX",
+        export.to_xlsx_bytes(table, note=note),
+        file_name=export.download_name(*name_parts, ext="xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        width="stretch",
+        on_click="ignore",
+    )
+
+
+def compare_table(frame: pd.DataFrame, metric: Metric, stats: GroupStats | None) -> pd.DataFrame:
+    """The compare chart's rows as a table: figure, case count, period, rank and gaps, source, quote."""
+    noun = parts_noun(metric)
+    table = pd.DataFrame(
+        {
+            "Đơn vị": frame["unit_name"],
+            "Số liệu": [
+                format_figure(v, metric.unit, metric.decimals, q)
+                for v, q in zip(frame["value"], frame["qualifier"], strict=True)
+            ],
+            "Tử số/mẫu số": [
+                format_parts(n, d, noun) for n, d in zip(frame["numerator"], frame["denominator"], strict=True)
+            ],
+            "Kỳ số liệu": frame["period_label"],
+        }
+    )
+    if stats is not None:
+        table["Hạng"] = [f"{r}/{stats.n}" for r in frame["rank"]]
+        table["So với tốt nhất"] = [_signed(g, metric) for g in frame["gap_best"]]
+        table["So với trung vị"] = [_signed(g, metric) for g in frame["gap_median"]]
+    table["Nguồn"] = [
+        f"{t} ({format_date(p)})" for t, p in zip(frame["source_title"], frame["source_published"], strict=True)
+    ]
+    table["Trích dẫn nguyên văn"] = frame["source_quote"]
+    return table
+
+
+def _signed(gap: float, metric: Metric) -> str:
+    """A gap as "+1,20 điểm %" / "−3 lượt": positive means better than the reference."""
+    if pd.isna(gap) or abs(gap) < 10.0 ** (-metric.decimals) / 2:
+        return "0"
+    unit = "điểm %" if metric.unit == "%" else metric.unit
+    sign = "+" if gap > 0 else "−"
+    return f"{sign}{format_measure(abs(gap), unit, metric.decimals)}"

@@ -1,36 +1,41 @@
-"""Tổng quan: every unit's figures by category, with period and source, and one chart."""
+"""Tổng quan: headline figures per unit, what data exists (coverage), and when it was last updated."""
+
+import datetime as dt
 
 import streamlit as st
 
-from danvan_metrics import messages, ui
-from danvan_metrics.charts import build_compare_figure
+from danvan_metrics import analysis, messages, ui
+from danvan_metrics.charts import build_coverage_figure
 from danvan_metrics.formats import format_datetime
 
-# 1. Header
+# 1. Header: how much data, how fresh
 st.title("Tổng quan dân vận chính quyền")
-units = ui.query("units")
+units = ui.query("units_with_figures")
 catalog = ui.query("metrics")
 coverage = ui.query("coverage")
 if coverage.empty:
     st.info(messages.NO_DATA)
     st.stop()
 st.caption(
-    f"{len(coverage)} số liệu · {coverage['unit_id'].nunique()} đơn vị · {len(catalog)} chỉ tiêu · "
+    f"{len(coverage)} số liệu · {len(units)} đơn vị · {coverage['metric_id'].nunique()} chỉ tiêu có số liệu · "
     f"cập nhật {format_datetime(ui.query('last_updated'))}. {messages.SOURCE_NOTE}"
 )
 
-# 2. One metric across units
-counts = coverage.groupby("metric_id")["unit_id"].nunique().sort_values(ascending=False)
-names = dict(zip(catalog["metric_id"], catalog["category"] + " · " + catalog["name_vi"], strict=True))
-options = sorted(counts.index, key=lambda m: names[m])
-metric_id = st.selectbox(
-    "Chỉ tiêu", options, index=options.index(str(counts.index[0])), format_func=names.__getitem__, key="metric"
-)
-metric = ui.query("metric", metric_id)
-frame = ui.query("compare", metric_id)
-st.plotly_chart(build_compare_figure(frame, metric), key="compare_chart")
+# 2. Headline cards per unit (my unit first)
+mine = ui.my_unit()
+ordered = sorted(units.itertuples(index=False), key=lambda u: (u.unit_id != mine, u.name))
+for unit in ordered:
+    head, link = st.columns([4, 1], vertical_alignment="bottom")
+    head.subheader(unit.name + (" ★" if unit.unit_id == mine else ""))
+    link.page_link("pages/unit_profile.py", label="Xem hồ sơ →", query_params={"don_vi": unit.unit_id})
+    cards = analysis.headline_figures(ui.query("unit_profile", unit.unit_id))
+    for column, (_, row) in zip(st.columns(4), cards.iterrows(), strict=False):
+        with column:
+            ui.st_figure_card(row)
 
-# 3. Every unit's figures, by category
-for unit_id, unit_name in units.loc[units["unit_id"].isin(coverage["unit_id"]), ["unit_id", "name"]].itertuples(index=False):
-    st.subheader(unit_name)
-    ui.st_figures_by_category(ui.query("unit_profile", unit_id))
+# 3. Coverage: which unit has data in which field, and how recent
+st.header("Số liệu hiện có")
+matrix = analysis.coverage_matrix(coverage, units, sorted(catalog["category"].unique()))
+today = dt.date.today()
+st.plotly_chart(build_coverage_figure(matrix, today), key="coverage_chart", width="stretch")
+st.caption("Ô trắng: chưa có số liệu của lĩnh vực đó — đơn vị có thể bổ sung qua tải lên số liệu quý.")

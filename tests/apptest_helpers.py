@@ -12,14 +12,17 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 30
 
 
-def open_app(url_path: str = "", **query: str) -> AppTest:
-    """The app at one page (its url_path) with query parameters, run once."""
+def open_app(page: str = "", **query: str) -> AppTest:
+    """The app at one page (its script, e.g. "pages/compare.py") with query parameters, run once."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if url_path:
-        at.switch_page(url_path)
     for key, value in query.items():
         at.query_params[key] = value
-    return at.run()
+    at.run()  # AppTest learns st.navigation's pages from a first run
+    if page:
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.switch_page(page).run()
+    return at
 
 
 def chart_specs(at: AppTest) -> list[dict[str, Any]]:

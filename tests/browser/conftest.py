@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_DIR / "artifacts"
@@ -60,8 +60,12 @@ def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(app_home: Path) -> Iterator[str]:
-    """The app served by `streamlit run` on a free port, with its own DANVAN_HOME."""
+def app_url(app_home: Path, browser: Browser) -> Iterator[str]:
+    """The app served by `streamlit run` on a free port, with its own DANVAN_HOME.
+
+    One visit to the main page first: Streamlit learns the page list from the first script
+    run, and a deep link opened before that shows a spurious "Page not found" dialog.
+    """
     port = _free_port()
     env = {**os.environ, "DANVAN_HOME": str(app_home), "PYTHONUNBUFFERED": "1"}
     log = (app_home / "streamlit.log").open("wb")
@@ -76,6 +80,10 @@ def app_url(app_home: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
+        warm = browser.new_page()
+        warm.goto(url)
+        warm.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)
+        warm.close()
         yield url
     finally:
         process.terminate()
@@ -121,3 +129,11 @@ def wait_for_app(page: Page) -> None:
         " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 10"
     )
     page.wait_for_timeout(300)
+
+
+def choose(page: Page, selectbox: Locator, text: str) -> None:
+    """Pick the option containing ``text`` in a Streamlit selectbox, as a user would: open, type, choose."""
+    selectbox.get_by_role("combobox").click()
+    page.keyboard.type(text)
+    page.get_by_role("option").filter(has_text=text).first.click()
+    wait_for_app(page)

@@ -1,0 +1,85 @@
+"""Dữ liệu & nguồn: every figure in a filterable table, and each source document with its figures."""
+
+import streamlit as st
+
+from danvan_metrics import messages, ui
+from danvan_metrics.formats import format_date, format_number
+
+MAX_ROWS = 5000
+
+st.title("Dữ liệu & nguồn")
+st.caption(messages.SOURCE_NOTE)
+
+# 1. Filters
+units = ui.query("units_with_figures")
+catalog = ui.query("metrics")
+sources = ui.query("sources")
+unit_names = dict(zip(units["unit_id"], units["name"], strict=True))
+metric_names = ui.metric_label(catalog)
+source_names = dict(zip(sources["source_id"], sources["title"], strict=True))
+a, b, c, d = st.columns(4)
+picked_units = ui.st_url_multiselect(
+    "Đơn vị",
+    list(unit_names),
+    key="data_units",
+    param="don_vi",
+    format_func=unit_names.__getitem__,
+    container=a,
+    placeholder="Tất cả",
+)
+picked_categories = ui.st_url_multiselect(
+    "Lĩnh vực",
+    sorted(catalog["category"].unique()),
+    key="data_categories",
+    param="linh_vuc",
+    container=b,
+    placeholder="Tất cả",
+)
+picked_metrics = ui.st_url_multiselect(
+    "Chỉ tiêu",
+    list(metric_names),
+    key="data_metrics",
+    param="chi_tieu",
+    format_func=metric_names.__getitem__,
+    container=c,
+    placeholder="Tất cả",
+)
+picked_sources = ui.st_url_multiselect(
+    "Nguồn",
+    list(source_names),
+    key="data_sources",
+    param="nguon",
+    format_func=source_names.__getitem__,
+    container=d,
+    placeholder="Tất cả",
+)
+
+# 2. Every matching figure; downloads of exactly these rows
+frame = ui.query(
+    "figures", picked_units or None, picked_metrics or None, picked_sources or None, picked_categories or None, MAX_ROWS
+)
+if frame.empty:
+    st.info(messages.NO_FIGURES_FOR_FILTER)
+else:
+    shown = f"{format_number(len(frame))} số liệu" + (
+        f" (hiển thị tối đa {format_number(MAX_ROWS)})" if len(frame) >= MAX_ROWS else ""
+    )
+    st.caption(shown)
+    st.dataframe(ui.figures_table(frame, with_unit=True), hide_index=True, width="stretch", height=420)
+    ui.st_downloads(frame, "so-lieu", key="data_download")
+
+# 3. Source documents, each with its metadata and figures
+st.header("Văn bản nguồn")
+for source in sources.itertuples(index=False):
+    if picked_sources and source.source_id not in picked_sources:
+        continue
+    with st.expander(
+        f"📄 {source.title} — {source.publisher}, {format_date(source.published)} · {source.n_figures} số liệu"
+    ):
+        st.markdown(
+            f"**Mã nguồn:** `{source.source_id}` · **Loại:** {source.doc_kind} · "
+            f"**Đơn vị:** {source.unit_name} · **Tác giả/ký:** {source.author or '–'} · "
+            f"**Tệp gốc:** `{source.file}`"
+        )
+        figures = ui.query("figures", None, None, [source.source_id])
+        st.dataframe(ui.figures_table(figures, with_unit=True), hide_index=True, width="stretch")

@@ -1,0 +1,69 @@
+"""Xu hướng: a metric over time for chosen units, years and quarters on one date axis."""
+
+import streamlit as st
+
+from danvan_metrics import messages, ui
+from danvan_metrics.charts import build_trend_figure
+
+st.title("Xu hướng theo thời gian")
+
+# 1. Selection
+catalog = ui.query("metrics")
+units = ui.query("units_with_figures")
+names = dict(zip(units["unit_id"], units["name"], strict=True))
+labels = ui.metric_label(catalog)
+with_data = set(ui.query("coverage")["metric_id"])
+options = [m for m in catalog["metric_id"] if m in with_data]
+if not options:
+    st.info(messages.NO_DATA)
+    st.stop()
+left, right = st.columns([3, 4])
+metric_id = ui.st_url_select(
+    "Chỉ tiêu",
+    options,
+    key="trend_metric",
+    param="chi_tieu",
+    default="complaints_resolved_rate",
+    format_func=labels.__getitem__,
+    container=left,
+)
+picked = ui.st_url_multiselect(
+    "Đơn vị",
+    list(names),
+    key="trend_units",
+    param="don_vi",
+    format_func=names.__getitem__,
+    container=right,
+    placeholder="Tất cả đơn vị có số liệu",
+)
+
+# 2. Data
+metric = ui.query("metric", metric_id)
+frame = ui.query("trend", metric_id, picked or None)
+if frame.empty:
+    st.info(messages.NO_FIGURES_FOR_FILTER)
+    st.stop()
+
+# 3. Figure
+if bool((frame.groupby("unit_id").size() <= 1).all()):
+    st.info(messages.SINGLE_POINT)
+st.plotly_chart(build_trend_figure(frame, metric, ui.my_unit()), key="trend_chart", width="stretch")
+st.caption(
+    "Mỗi điểm đặt ở ngày cuối kỳ của số liệu; vạch mờ cho biết kỳ đó dài bao lâu (quý, năm, nhiệm kỳ). "
+    "Điểm rỗng hình thoi: số liệu là cận hoặc ước tính."
+)
+
+# 4. The figures behind the chart
+st.dataframe(
+    ui.figures_table(
+        frame.assign(metric_name=metric.name_vi, unit_of_measure=metric.unit, decimals=metric.decimals), with_unit=True
+    ),
+    hide_index=True,
+    width="stretch",
+)
+ui.st_downloads(
+    frame.assign(metric_name=metric.name_vi, unit_of_measure=metric.unit),
+    "xu-huong",
+    metric.name_vi,
+    key="trend_download",
+)

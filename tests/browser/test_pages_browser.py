@@ -1,0 +1,75 @@
+"""Every page in a real browser: it loads, draws its chart, shows no error, and filters live in the URL."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, expect
+
+from tests.browser.conftest import choose, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    ("", "Tổng quan dân vận chính quyền", True),
+    ("so-sanh", "So sánh đơn vị", True),
+    ("xu-huong", "Xu hướng theo thời gian", True),
+    ("ho-so", "Hồ sơ: Huyện Đa Krông", False),
+    ("du-lieu", "Dữ liệu & nguồn", False),
+]
+
+
+def _console_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+
+    def keep(message: ConsoleMessage) -> None:
+        # Streamlit's frontend probes /<page>/_stcore/health before the root one: a known, harmless 404.
+        if message.type == "error" and "/_stcore/" not in message.location.get("url", ""):
+            errors.append(message.text)
+
+    page.on("console", keep)
+    return errors
+
+
+@pytest.mark.parametrize(("path", "heading", "has_chart"), PAGES)
+def test_page_loads_with_its_chart_and_no_error(
+    page: Page, app_url: str, path: str, heading: str, has_chart: bool
+) -> None:
+    errors = _console_errors(page)
+    page.goto(f"{app_url}/{path}")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    if has_chart:
+        expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    nav = page.get_by_test_id("stSidebarNav").inner_text()
+    for title in ["Tổng quan", "So sánh đơn vị", "Xu hướng", "Hồ sơ đơn vị", "Dữ liệu & nguồn"]:
+        assert title in nav
+    screenshot(page, f"page-{path or 'tong-quan'}")
+    assert errors == [], errors
+
+
+def test_compare_view_lives_in_the_url_and_survives_a_reload(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/so-sanh")
+    wait_for_app(page)
+    choose(page, page.get_by_test_id("stSelectbox").filter(has_text="Chỉ tiêu"), "Xã, phường, thị trấn")
+    wait_for_app(page)
+    expect(page.locator(".js-plotly-plot").first).to_contain_text("Xã, phường, thị trấn trực thuộc")
+    expect(page.locator(".js-plotly-plot").first).to_contain_text("Các số liệu không cùng kỳ")
+    page.wait_for_function("() => location.search.includes('chi_tieu=communes')")
+    choose(page, page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox"), "Quận Ba Đình")
+    wait_for_app(page)
+    page.wait_for_function("() => location.search.includes('toi=pre-d001')")
+    params = parse_qs(urlparse(page.url).query)
+    assert params["chi_tieu"] == ["communes"]
+    assert params["toi"] == ["pre-d001"]
+    screenshot(page, "compare-communes-my-unit")
+
+    page.reload()
+    wait_for_app(page)
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart).to_contain_text("Xã, phường, thị trấn trực thuộc")
+    expect(chart).to_contain_text("Quận Ba Đình ★")
+    assert parse_qs(urlparse(page.url).query)["toi"] == ["pre-d001"]
+    screenshot(page, "compare-after-reload")

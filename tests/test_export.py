@@ -1,0 +1,185 @@
+"""Downloads a Vietnamese user opens in Excel: headers, numbers, dates, and no formula injection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from danvan_metrics import queries
+from danvan_metrics.export import (
+    EXPORT_HEADERS,
+    download_name,
+    export_frame,
+    neutralise,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
+from danvan_metrics.store import Store
+
+INJECTIONS = ['=HYPERLINK("http://evil.example","bấm")', "+1", "-2", "@SUM(A1)", "\t=1", "  =1+1"]
+TRICKY_NOTE = 'Ghi chú có ";" dấu chấm phẩy, "ngoặc kép"\nvà xuống dòng'
+
+
+def _figure_rows() -> pd.DataFrame:
+    """Synthetic figure rows shaped like `queries.compare`; each source quote is a spreadsheet attack."""
+    n = len(INJECTIONS)
+    return pd.DataFrame(
+        {
+            "unit_id": [f"syn-{i}" for i in range(n)],
+            "unit_name": ["Quận Ba Đình"] + [f"Phường Tổng hợp {i}" for i in range(1, n)],
+            "metric_id": ["complaints_resolved_rate"] * n,
+            "metric_name": ["Tỷ lệ giải quyết đơn khiếu nại"] * n,
+            "period_start": pd.to_datetime(["2015-01-01"] * n),
+            "period_end": pd.to_datetime(["2020-06-02"] * n),
+            "period_label": ["Nhiệm kỳ 2015–2020"] * n,
+            "value": [91.94, 15590.0, 217.0, -2.0, -0.5, 100.0],
+            "qualifier": ["=", ">=", ">", "~", "<=", "<"],
+            "numerator": [217.0, None, None, None, None, None],
+            "denominator": [236.0, None, None, None, None, None],
+            "unit_of_measure": ["%"] * n,
+            "source_id": ["syn-source"] * n,
+            "source_title": ["Báo cáo tổng hợp (giả lập)"] * n,
+            "source_quote": INJECTIONS,
+            "note": [TRICKY_NOTE] + [None] * (n - 1),
+        }
+    )
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
+
+
+def _open_xlsx(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.mark.parametrize("attack", INJECTIONS + ["\r=1"])
+def test_neutralise_prefixes_formula_text_with_an_apostrophe(attack: str) -> None:
+    assert neutralise(attack) == "'" + attack
+
+
+@pytest.mark.parametrize("value", ["Quận Ba Đình", "91,94%", "Nhiệm kỳ 2015–2020", "", -2, -2.5, 0, 15590.0])
+def test_neutralise_keeps_plain_text_and_numbers(value: object) -> None:
+    assert neutralise(value) == value
+    assert type(neutralise(value)) is type(value)
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), pd.NA, pd.NaT])
+def test_neutralise_leaves_missing_values_empty(value: object) -> None:
+    assert neutralise(value) is None
+
+
+def test_export_frame_has_vietnamese_headers_in_order_and_dates() -> None:
+    frame = export_frame(_figure_rows())
+    assert list(frame.columns) == list(EXPORT_HEADERS.values())
+    assert list(frame.columns[:4]) == ["Mã đơn vị", "Đơn vị", "Mã chỉ tiêu", "Chỉ tiêu"]
+    assert frame.loc[0, "Từ ngày"] == dt.date(2015, 1, 1)
+    assert type(frame.loc[0, "Đến ngày"]) is dt.date
+    assert frame["Dấu so sánh"].tolist() == ["", "≥", ">", "~", "≤", "<"]
+
+
+def test_export_frame_fills_missing_metric_names_and_skips_missing_columns() -> None:
+    rows = _figure_rows().drop(columns=["metric_name", "unit_of_measure", "source_title"])
+    named = export_frame(rows, metric_names={"complaints_resolved_rate": "Tỷ lệ giải quyết đơn khiếu nại"})
+    assert set(named["Chỉ tiêu"]) == {"Tỷ lệ giải quyết đơn khiếu nại"}
+    assert "Đơn vị tính" not in named.columns and "Nguồn" not in named.columns
+    unnamed = export_frame(rows)
+    assert "Chỉ tiêu" in unnamed.columns and unnamed["Chỉ tiêu"].isna().all()
+
+
+def test_csv_opens_in_vietnamese_excel() -> None:
+    data = to_csv_bytes(export_frame(_figure_rows()))
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    header, first = text.split("\r\n")[:2]
+    assert header.split(";")[:3] == ["Mã đơn vị", "Đơn vị", "Mã chỉ tiêu"]
+    assert ";91,94;217;236;" in first
+    assert text.endswith("\r\n") and text.replace("\r\n", "").count("\n") == 1  # only inside the note
+    assert ";15590;" in text and "15.590" not in text and "15590,0" not in text
+    assert "2015-01-01;2020-06-02" in first
+
+
+def test_csv_round_trips_vietnamese_text_numbers_and_quoting() -> None:
+    back = _read_csv(to_csv_bytes(export_frame(_figure_rows())))
+    assert back.loc[0, "Đơn vị"] == "Quận Ba Đình"
+    assert set(back["Kỳ số liệu"]) == {"Nhiệm kỳ 2015–2020"}
+    assert back["Giá trị"].tolist() == [91.94, 15590, 217, -2, -0.5, 100]
+    assert (back.loc[0, "Tử số"], back.loc[0, "Mẫu số"]) == (217, 236)
+    assert back.loc[0, "Ghi chú"] == TRICKY_NOTE
+    assert back.loc[0, "Từ ngày"] == "2015-01-01"
+
+
+def test_csv_neutralises_formulas_but_not_negative_numbers() -> None:
+    back = _read_csv(to_csv_bytes(export_frame(_figure_rows())))
+    assert back["Trích dẫn nguyên văn"].tolist() == ["'" + attack for attack in INJECTIONS]
+    assert pd.api.types.is_float_dtype(back["Giá trị"])
+    assert ";-2;" in to_csv_bytes(export_frame(_figure_rows())).decode("utf-8-sig")
+
+
+def test_xlsx_neutralises_formulas_as_text_cells() -> None:
+    sheet = _open_xlsx(to_xlsx_bytes(export_frame(_figure_rows())))["Số liệu"]
+    column = list(EXPORT_HEADERS.values()).index("Trích dẫn nguyên văn") + 1
+    cells = [sheet.cell(row=r, column=column) for r in range(2, len(INJECTIONS) + 2)]
+    assert [c.value for c in cells] == ["'" + attack for attack in INJECTIONS]
+    assert {c.data_type for c in cells} == {"s"}
+
+
+def test_xlsx_has_bold_frozen_header_numbers_and_dates() -> None:
+    book = _open_xlsx(to_xlsx_bytes(export_frame(_figure_rows()), note="Nguồn: giả lập; xuất ngày 01/07/2025"))
+    sheet = book["Số liệu"]
+    headers = [c.value for c in sheet[1]]
+    assert headers == list(EXPORT_HEADERS.values())
+    assert all(c.font.bold for c in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    value_col = headers.index("Giá trị") + 1
+    values = [sheet.cell(row=r, column=value_col) for r in range(2, len(INJECTIONS) + 2)]
+    assert [c.value for c in values] == [91.94, 15590, 217, -2, -0.5, 100]
+    assert {c.data_type for c in values} == {"n"}
+    start = sheet.cell(row=2, column=headers.index("Từ ngày") + 1)
+    assert start.is_date and start.number_format == "dd/mm/yyyy"
+    assert start.value.date() == dt.date(2015, 1, 1)
+    assert sheet.cell(row=2, column=headers.index("Ghi chú") + 1).value == TRICKY_NOTE
+    assert sheet.column_dimensions["A"].width > 8
+    assert book.sheetnames == ["Số liệu", "Ghi chú"]
+    assert book["Ghi chú"]["A1"].value == "Nguồn: giả lập; xuất ngày 01/07/2025"
+    assert book.properties.creator == "danvan"
+
+
+def test_xlsx_without_note_has_one_sheet_and_neutralised_note_lines() -> None:
+    assert _open_xlsx(to_xlsx_bytes(export_frame(_figure_rows()))).sheetnames == ["Số liệu"]
+    note = _open_xlsx(to_xlsx_bytes(export_frame(_figure_rows()), note="Nguồn: x\n=1+1"))["Ghi chú"]
+    assert (note["A2"].value, note["A2"].data_type) == ("'=1+1", "s")
+
+
+def test_download_name_is_ascii_and_readable() -> None:
+    name = download_name("so-sanh", "Tỷ lệ giải quyết đơn khiếu nại", "2015-01-01..2020-06-02", ext="csv")
+    assert name == "so-sanh_ty-le-giai-quyet-don-khieu-nai_2015-01-01-2020-06-02.csv"
+    assert download_name("Đơn vị", "Quận Ba Đình", ext="xlsx") == "don-vi_quan-ba-dinh.xlsx"
+    assert download_name("Nhiệm kỳ 2015–2020", "", ext=".csv") == "nhiem-ky-2015-2020.csv"
+
+
+def test_download_name_is_capped_at_120_characters() -> None:
+    name = download_name("xu-huong", "Tỷ lệ giải quyết đơn khiếu nại " * 10, ext="xlsx")
+    assert len(name) <= 120 and name.endswith(".xlsx") and name.isascii()
+    assert not name.removesuffix(".xlsx").endswith(("-", "_"))
+
+
+def test_real_curated_dump_exports_all_figures(real_store: Store) -> None:
+    frame = export_frame(queries.dump(real_store))
+    assert len(frame) == 33
+    row = frame.loc[frame["Mã chỉ tiêu"] == "complaints_resolved_rate"].iloc[0]
+    assert (row["Giá trị"], row["Tử số"], row["Mẫu số"]) == (91.94, 217, 236)
+    assert row["Đơn vị"] == "Quận Ba Đình" and row["Kỳ số liệu"] == "Nhiệm kỳ 2015–2020"
+
+    back = _read_csv(to_csv_bytes(frame))
+    assert len(back) == 33
+    csv_row = back.loc[back["Mã chỉ tiêu"] == "complaints_resolved_rate"].iloc[0]
+    assert (csv_row["Giá trị"], csv_row["Tử số"], csv_row["Mẫu số"]) == (91.94, 217, 236)
+    assert back["Trích dẫn nguyên văn"].tolist() == frame["Trích dẫn nguyên văn"].tolist()
+
+    sheet = _open_xlsx(to_xlsx_bytes(frame))["Số liệu"]
+    assert sheet.max_row == 34

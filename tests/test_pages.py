@@ -1,0 +1,144 @@
+"""Every page under AppTest: renders, shows the right data, reacts to filters, restores from the URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest_helpers import chart_specs, open_app, page_text, table_text
+
+PAGES = ["", "pages/compare.py", "pages/trends.py", "pages/unit_profile.py", "pages/data_sources.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_error(page: str) -> None:
+    at = open_app(page)
+    assert not at.exception
+    assert not at.error
+    assert at.title
+
+
+def test_overview_shows_headline_cards_and_coverage() -> None:
+    at = open_app()
+    text = page_text(at)
+    for unit in ["Quận Ba Đình", "Quận Bắc Từ Liêm", "Quận Thanh Xuân", "Huyện Đa Krông", "Thành phố Bạc Liêu"]:
+        assert unit in [h.value for h in at.subheader]
+    assert "### 91,94%" in text  # headline figure in Vietnamese format
+    assert "217/236 đơn khiếu nại" in text  # the case count it rests on
+    assert "### ≥ 92%" in text  # the qualifier stays
+    assert "### > 15.590 triệu đồng" in text
+    assert "Nhiệm kỳ 2015–2020" in text
+    coverage = chart_specs(at)[0]
+    assert coverage["layout"]["title"]["text"].startswith("Số liệu hiện có")
+    cells = {(x, y) for trace in coverage["data"] for x, y in zip(trace["x"], trace["y"], strict=True)}
+    assert ("Giải quyết khiếu nại, tố cáo", "Quận Ba Đình") in cells
+
+
+def test_overview_puts_my_unit_first() -> None:
+    at = open_app(toi="pre-d954")
+    assert at.subheader[0].value == "Thành phố Bạc Liêu ★"
+
+
+def test_compare_default_shows_rate_with_case_count_and_table_with_quote() -> None:
+    at = open_app("pages/compare.py")
+    spec = chart_specs(at)[0]
+    assert spec["layout"]["title"]["text"] == "Tỷ lệ giải quyết đơn khiếu nại (%)"
+    assert spec["data"][0]["text"] == ["91,94% · 217/236 đơn"]
+    table = at.dataframe[0].value
+    assert table.loc[0, "Trích dẫn nguyên văn"] == "đã giải quyết 217/236 đơn khiếu nại, đạt tỷ lệ 91,94%"
+    assert at.query_params["chi_tieu"] == "complaints_resolved_rate"
+
+
+def test_compare_reacts_to_metric_and_warns_when_periods_differ() -> None:
+    at = open_app("pages/compare.py")
+    at.selectbox(key="compare_metric").set_value("communes").run()
+    assert not at.exception
+    spec = chart_specs(at)[0]
+    labels = spec["data"][0]["text"]
+    assert labels == [
+        "14 đơn vị · Tại ngày 02/06/2020",
+        "13 đơn vị · Tại ngày 17/09/2021",
+        "11 đơn vị · Tại ngày 16/12/2021",
+    ]
+    assert any("không cùng kỳ" in a["text"] for a in spec["layout"]["annotations"])
+    assert any("không cùng kỳ" in w.value for w in at.warning)
+    assert at.query_params["chi_tieu"] == "communes"
+
+
+def test_compare_restores_its_view_from_the_url() -> None:
+    at = open_app("pages/compare.py", chi_tieu="mediation_success_rate", toi="pre-d001", nhom="custom",
+                  don_vi="pre-d001,pre-d954")  # fmt: skip
+    assert not at.exception
+    assert at.selectbox(key="compare_metric").value == "mediation_success_rate"
+    assert at.multiselect(key="compare_units").value == ["pre-d001", "pre-d954"]
+    spec = chart_specs(at)[0]
+    assert spec["data"][0]["y"] == ["<b>Quận Ba Đình ★</b>"]  # my unit, highlighted
+    assert spec["data"][0]["text"] == ["≥ 92%"]
+
+
+def test_compare_for_one_period_ranks_and_a_stale_link_falls_back_safely() -> None:
+    at = open_app("pages/compare.py", chi_tieu="no_such_metric", ky="1999-01-01..1999-12-31")
+    assert not at.exception
+    assert at.selectbox(key="compare_metric").value == "complaints_resolved_rate"
+    assert at.selectbox(key="compare_period").value == ""
+    at.selectbox(key="compare_period").set_value("2015-01-01..2020-06-02").run()
+    table = at.dataframe[0].value
+    assert table.loc[0, "Hạng"] == "1/1"
+    assert at.query_params["ky"] == "2015-01-01..2020-06-02"
+
+
+def test_trends_with_one_figure_per_unit_says_there_is_no_series_yet() -> None:
+    at = open_app("pages/trends.py", chi_tieu="communes")
+    assert not at.exception
+    assert any("chưa có chuỗi" in i.value for i in at.info)
+    spec = chart_specs(at)[0]
+    markers = [t for t in spec["data"] if t.get("mode") == "markers"]
+    assert len(markers) == 3  # one point per unit, drawn; never an empty axis
+    assert spec["layout"]["xaxis"]["type"] == "date"
+
+
+def test_trends_follow_the_unit_filter() -> None:
+    at = open_app("pages/trends.py", chi_tieu="communes")
+    at.multiselect(key="trend_units").set_value(["pre-d467"]).run()
+    names = [t["name"] for t in chart_specs(at)[0]["data"] if "name" in t]
+    assert names == ["Huyện Đa Krông"]
+    assert at.query_params["don_vi"] == "pre-d467"
+
+
+def test_unit_profile_shows_every_figure_of_the_unit_with_its_quote() -> None:
+    at = open_app("pages/unit_profile.py", don_vi="pre-d954")
+    assert at.title[0].value == "Hồ sơ: Thành phố Bạc Liêu"
+    text = page_text(at)
+    assert "### 597 hộ" in text
+    assert "### > 650 cuộc" in text
+    assert "### 22.785 lượt người" in text
+    assert "“hộ cận nghèo 4.007 thẻ”" in text
+    assert "9 tháng năm 2022" in text
+    assert {h.value for h in at.subheader} == {"An sinh xã hội", "Tuyên truyền, vận động"}
+
+
+def test_unit_profile_follows_the_unit_picker() -> None:
+    at = open_app("pages/unit_profile.py")
+    at.selectbox(key="profile_unit").set_value("pre-d001").run()
+    assert at.title[0].value == "Hồ sơ: Quận Ba Đình"
+    assert "### 4.941 lượt" in page_text(at)
+    assert at.query_params["don_vi"] == "pre-d001"
+
+
+def test_data_page_lists_every_figure_and_filters_by_source() -> None:
+    at = open_app("pages/data_sources.py")
+    assert len(at.dataframe[0].value) == 33
+    at.multiselect(key="data_sources").set_value(["004_930ea4f2786e2977"]).run()
+    table = at.dataframe[0].value
+    assert len(table) == 8
+    assert set(table["Đơn vị"]) == {"Thành phố Bạc Liêu"}
+    assert "> 15.590 triệu đồng" in table["Số liệu"].tolist()
+    assert at.query_params["nguon"] == "004_930ea4f2786e2977"
+    assert "ĐỖ ÁI" in page_text(at)
+
+
+def test_data_page_offers_downloads_of_the_rows_shown() -> None:
+    at = open_app("pages/data_sources.py", don_vi="pre-d001")
+    buttons = at.get("download_button")
+    assert len(buttons) == 2
+    assert "33" not in table_text(at).splitlines()[0]
+    assert len(at.dataframe[0].value) == 8  # Ba Đình's eight figures

@@ -1,0 +1,107 @@
+"""The store: built from the curated files, rebuilt only when they change, and holding every figure."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from danvan_metrics import config
+from danvan_metrics.store import Store, open_store
+from tests.test_check import COMPLAINTS_ROW, copy_project, edit
+
+
+def complaints_value(store: Store) -> float:
+    with store.connect() as conn:
+        row = conn.execute(
+            "SELECT value FROM current_observations WHERE unit_id = ? AND metric_id = ?",
+            ["pre-d001", "complaints_resolved_rate"],
+        ).fetchone()
+    assert row is not None
+    return float(row[0])
+
+
+def count_observations(store: Store) -> int:
+    with store.connect() as conn:
+        row = conn.execute("SELECT count(*) FROM current_observations").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def csv_rows(name: str) -> int:
+    with (config.CURATED_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+def test_store_holds_every_curated_row(real_store: Store) -> None:
+    assert count_observations(real_store) == csv_rows("observations.csv") == 33
+    with real_store.connect() as conn:
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM metrics), (SELECT count(*) FROM sources)"
+        ).fetchone()
+    assert counts == (csv_rows("units.csv"), csv_rows("metrics.csv"), csv_rows("sources.csv"))
+    assert complaints_value(real_store) == 91.94
+
+
+def test_second_ensure_current_does_not_rebuild(tmp_path: Path) -> None:
+    store = Store(tmp_path / "home")
+    assert store.data_version() == "0"  # nothing built yet
+    assert store.ensure_current() is True
+    version = store.data_version()
+    assert version == "1"
+    assert store.ensure_current() is False
+    assert store.data_version() == version
+    assert count_observations(store) == 33  # not loaded twice
+
+
+def test_open_store_uses_danvan_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DANVAN_HOME", str(tmp_path / "state"))
+    store = open_store()
+    assert store.db_path == tmp_path / "state" / config.DB_FILE_NAME
+    assert store.db_path.is_file()
+    assert (tmp_path / "state" / "data_version").read_text(encoding="utf-8") == "1"
+    assert open_store().data_version() == "1"  # opening again changes nothing
+
+
+def test_store_rebuilds_when_a_curated_file_changes(tmp_path: Path) -> None:
+    curated, _ = copy_project(tmp_path / "project")
+    store = Store(tmp_path / "home", curated_dir=curated)
+    assert store.ensure_current() is True
+    assert complaints_value(store) == 91.94
+    before = store.data_version()
+
+    edit(curated / "observations.csv", COMPLAINTS_ROW, COMPLAINTS_ROW.replace("91.94", "91.5"))
+    assert store.ensure_current() is True
+    assert complaints_value(store) == 91.5
+    assert int(store.data_version()) == int(before) + 1
+    assert count_observations(store) == 33  # replaced, not appended
+    assert store.ensure_current() is False
+
+
+def test_unreadable_curated_file_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    curated, _ = copy_project(tmp_path / "project")
+    store = Store(tmp_path / "home", curated_dir=curated)
+    store.ensure_current()
+    before = store.data_version()
+
+    edit(curated / "observations.csv", COMPLAINTS_ROW, COMPLAINTS_ROW.replace("91.94", "chín mốt"))
+    with pytest.raises(ValueError):
+        store.ensure_current()
+    assert complaints_value(store) == 91.94
+    assert store.data_version() == before
+    assert count_observations(store) == 33
+
+
+def test_lost_version_file_is_restored_without_a_rebuild(real_store: Store) -> None:
+    version = real_store.data_version()
+    real_store.version_path.unlink()
+    assert real_store.ensure_current() is False
+    assert real_store.data_version() == version
+
+
+def test_rebuilt_database_never_reuses_an_older_data_version(real_store: Store) -> None:
+    before = int(real_store.data_version())
+    real_store.db_path.unlink()  # the database is derived data: deleting it forces a rebuild
+    assert real_store.ensure_current()
+    assert int(real_store.data_version()) > before  # caches keyed by version cannot serve stale results
