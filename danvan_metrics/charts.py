@@ -316,52 +316,61 @@ def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
     units = list(dict.fromkeys(matrix["unit_name"]))
     categories = list(dict.fromkeys(matrix["category"]))
     buckets = list(RECENCY_COLOURS)
-    figure = go.Figure()
-    for bucket in buckets:
-        cells = matrix.loc[[recency_label(end, today) == bucket for end in matrix["latest_end"]]]
-        texts = [f"{n} số liệu" if n else "–" for n in cells["n_figures"]]
-        hovers = [
-            f"<b>{u}</b> · {c}<br>"
-            + (f"{n} số liệu, mới nhất đến {format_date(e)}<br>" + "<br>".join(m) if n else "Chưa có số liệu")
-            for u, c, n, e, m in zip(
-                cells["unit_name"],
-                cells["category"],
-                cells["n_figures"],
-                cells["latest_end"],
-                cells["metrics"],
-                strict=True,
+    cells = matrix.set_index(["unit_name", "category"])
+    z: list[list[int]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    for unit in units:
+        z_row, text_row, hover_row = [], [], []
+        for category in categories:
+            cell = cells.loc[(unit, category)]
+            n = int(cell["n_figures"])
+            bucket = recency_label(cell["latest_end"], today)
+            z_row.append(buckets.index(bucket))
+            text_row.append(str(n) if n else "–")
+            detail = (
+                f"{n} số liệu, mới nhất đến {format_date(cell['latest_end'])} ({bucket.lower()})<br>"
+                + "<br>".join(cell["metrics"])
+                if n
+                else "Chưa có số liệu"
             )
-        ]
-        figure.add_trace(
-            go.Scatter(
-                x=cells["category"],
-                y=cells["unit_name"],
-                mode="markers+text",
-                name=bucket,
-                marker={
-                    "symbol": "square",
-                    "size": 46,
-                    "color": RECENCY_COLOURS[bucket],
-                    "line": {"color": "#B0B0B0", "width": 1},
-                },
-                text=texts,
-                textfont={"size": 13, "color": "white" if bucket == buckets[0] else "#1A1A1A"},
-                hovertext=hovers,
-                hoverinfo="text",
-            )
+            hover_row.append(f"<b>{unit}</b> · {category}<br>{detail}")
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+    # A stepwise colour scale: bucket i is one flat band, so colours mean exactly one bucket each.
+    steps = len(buckets)
+    scale = []
+    for i, bucket in enumerate(buckets):
+        scale += [[i / steps, RECENCY_COLOURS[bucket]], [(i + 1) / steps, RECENCY_COLOURS[bucket]]]
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=categories,
+            y=units,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 14},
+            hovertext=hover,
+            hoverinfo="text",
+            colorscale=scale,
+            zmin=-0.5,
+            zmax=steps - 0.5,
+            xgap=3,
+            ygap=3,
+            colorbar={
+                "title": {"text": "Số liệu mới nhất"},
+                "tickvals": list(range(steps)),
+                "ticktext": buckets,
+                "outlinecolor": "#B0B0B0",
+                "outlinewidth": 1,
+            },
         )
-    _layout(figure, "Số liệu hiện có: đơn vị × lĩnh vực (màu theo độ mới của số liệu)", 160 + 56 * len(units))
+    )
+    _layout(figure, "Số liệu hiện có: số con số theo đơn vị × lĩnh vực, màu theo độ mới", 260 + 48 * len(units))
     figure.update_layout(
-        xaxis={
-            "categoryorder": "array",
-            "categoryarray": categories,
-            "side": "top",
-            "tickangle": -35,
-            "showgrid": False,
-            "tickfont": {"size": 14},
-        },
-        yaxis={"categoryorder": "array", "categoryarray": units[::-1], "showgrid": False, "automargin": True},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "title": {"text": "Số liệu mới nhất: "}},
-        margin={"l": 10, "r": 10, "t": 230, "b": 40},
+        xaxis={"side": "bottom", "tickangle": -30, "showgrid": False, "tickfont": {"size": 14}, "automargin": True},
+        yaxis={"autorange": "reversed", "showgrid": False, "automargin": True},
+        margin={"l": 10, "r": 10, "t": 70, "b": 20},
     )
     return figure

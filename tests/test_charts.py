@@ -105,7 +105,10 @@ def test_coverage_figure_colours_cells_by_recency(real_store: Store) -> None:
     categories = sorted(queries.metrics(real_store)["category"].unique())
     matrix = analysis.coverage_matrix(queries.coverage(real_store), queries.units(real_store), categories)
     figure = build_coverage_figure(matrix, dt.date(2023, 6, 1))
-    by_bucket = {trace.name: trace for trace in figure.data}
-    recent = by_bucket["Trong 1 năm"]
-    assert ("An sinh xã hội", "Thành phố Bạc Liêu") in set(zip(recent.x, recent.y, strict=True))
-    assert "Chưa có số liệu" in by_bucket
+    heatmap = figure.data[0]
+    cell = dict(zip(heatmap.y, heatmap.z, strict=True))["Thành phố Bạc Liêu"][list(heatmap.x).index("An sinh xã hội")]
+    buckets = list(heatmap.colorbar.ticktext)
+    assert buckets[cell] == "Trong 1 năm"  # 9 months of 2022, seen from mid-2023
+    empty = dict(zip(heatmap.y, heatmap.z, strict=True))["Quận Thanh Xuân"][list(heatmap.x).index("An sinh xã hội")]
+    assert buckets[empty] == "Chưa có số liệu"
+    assert dict(zip(heatmap.y, heatmap.text, strict=True))["Thành phố Bạc Liêu"][0] == "6"

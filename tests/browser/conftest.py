@@ -83,6 +83,8 @@ def app_url(app_home: Path, browser: Browser) -> Iterator[str]:
         warm = browser.new_page()
         warm.goto(url)
         warm.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)
+        wait_for_app(warm)
+        warm.wait_for_timeout(1000)
         warm.close()
         yield url
     finally:
@@ -117,7 +119,13 @@ def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot under artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    viewport = page.viewport_size or {"width": 1440, "height": 1000}
+    # Streamlit scrolls inside its main block, so grow the window to the content to capture it all.
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
+    page.set_viewport_size({"width": viewport["width"], "height": min(max(int(height), viewport["height"]), 8000)})
+    page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(viewport)
     return path
 
 
