@@ -30,7 +30,7 @@ from danvan_metrics.model import (
     UNIT_COLUMNS,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 VERSION_FILE_NAME = "data_version"
 
 
@@ -110,6 +110,8 @@ class Store:
                 for name, frame in frames.items():
                     conn.register(f"incoming_{name}", frame)
                 conn.execute(sql.load("replace_curated"))
+                conn.execute(sql.load("recompute_current"))
+                conn.execute("DROP TABLE affected")
                 _set_meta(conn, "curated_fingerprint", wanted)
                 _set_meta(conn, "schema_version", SCHEMA_VERSION)
                 _bump_version(conn, floor=self._file_version())

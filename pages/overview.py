@@ -39,3 +39,4 @@ matrix = analysis.coverage_matrix(coverage, units, sorted(catalog["category"].un
 today = dt.date.today()
 st.plotly_chart(build_coverage_figure(matrix, today), key="coverage_chart", width="stretch")
 st.caption("Ô trắng: chưa có số liệu của lĩnh vực đó — đơn vị có thể bổ sung qua tải lên số liệu quý.")
+ui.st_downloads(ui.query("figures"), "tong-quan", "tat-ca-so-lieu", key="overview_download")

@@ -4,7 +4,7 @@ DELETE FROM units;
 INSERT INTO units SELECT * FROM incoming_units;
 DELETE FROM metrics;
 INSERT INTO metrics SELECT * FROM incoming_metrics;
-DELETE FROM sources;
+DELETE FROM sources WHERE NOT starts_with(source_id, 'upload:');
 INSERT INTO sources SELECT * FROM incoming_sources;
 CREATE TEMP TABLE kept AS SELECT * FROM observations WHERE upload_id IS NOT NULL;
 DELETE FROM observations;
@@ -19,3 +19,6 @@ SELECT * FROM (
 )
 ORDER BY metric_id, period_start, period_end, unit_id;
 DROP TABLE kept;
+-- Uploaded figures may replace curated ones: settle which version of every figure is current.
+CREATE OR REPLACE TEMP TABLE affected AS
+SELECT DISTINCT unit_id, metric_id, period_start, period_end FROM observations;

@@ -31,3 +31,11 @@ CREATE TABLE IF NOT EXISTS observations (
 -- The figures every chart shows: the latest accepted version of each.
 CREATE OR REPLACE VIEW current_observations AS
 SELECT * FROM observations WHERE is_current;
+
+-- Every upload: who sent which file (archived byte-for-byte under its SHA-256), when, and its fate.
+CREATE TABLE IF NOT EXISTS uploads (
+    upload_id VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+    archive_path VARCHAR NOT NULL, uploaded_by VARCHAR NOT NULL, uploaded_at TIMESTAMP NOT NULL,
+    rows_added INTEGER NOT NULL, rows_replaced INTEGER NOT NULL, status VARCHAR NOT NULL,
+    retracted_by VARCHAR, retracted_at TIMESTAMP
+);

@@ -1,0 +1,419 @@
+"""Validating an upload's rows: every error names the row and column, in Vietnamese; nothing is guessed.
+
+Pure: the caller passes the catalog, a unit resolver and the figures already stored, so the
+rules are tested without a database. Errors block the file; warnings are shown and kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from danvan_metrics.formats import format_figure
+from danvan_metrics.ingest_numbers import FileNotation, NumberError, decimals_written, infer_notation, parse_number
+from danvan_metrics.ingest_read import Cell, RawTable
+from danvan_metrics.model import Metric, MetricKind
+from danvan_metrics.textkey import fold_key
+
+MIN_YEAR = 2000
+JUMP_FACTOR = 5.0
+ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+MAX_NOTE_LENGTH = 1000
+
+
+class UnitCandidate(Protocol):
+    unit_id: str
+    name: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+class UnitResolver(Protocol):
+    """Finds units by id, official code or any known name (see `registry`)."""
+
+    def resolve(self, text: str, *, on: dt.date | None = None, level: str | None = None) -> Sequence[UnitCandidate]: ...
+
+    def suggest(self, text: str, limit: int = 5) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem with an upload: where (row in the file, column as headed there) and what."""
+
+    row: int | None
+    column: str | None
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def where(self, file_name: str = "") -> str:
+        parts = [f"tệp {file_name}"] if file_name else []
+        if self.row is not None:
+            parts.append(f"dòng {self.row}")
+        if self.column:
+            parts.append(f"cột {self.column}")
+        return ", ".join(parts)
+
+    def describe(self, file_name: str = "") -> str:
+        where = self.where(file_name)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    """An accepted row, ready to become an observation."""
+
+    row: int
+    unit_id: str
+    unit_name: str
+    metric_id: str
+    period_start: dt.date
+    period_end: dt.date
+    period_label: str
+    value: float
+    numerator: float | None
+    denominator: float | None
+    value_text: str
+    note: str
+    quote: str
+
+    @property
+    def key(self) -> tuple[str, str, dt.date, dt.date]:
+        return (self.unit_id, self.metric_id, self.period_start, self.period_end)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigure:
+    value: float | None
+    qualifier: str
+    period_label: str
+
+
+@dataclass(slots=True)
+class Validation:
+    rows: list[ParsedRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What validation checks rows against."""
+
+    metrics: Mapping[str, Metric]
+    resolver: UnitResolver
+    today: dt.date
+    stored: Mapping[tuple[str, str, dt.date, dt.date], StoredFigure] = field(default_factory=dict)
+    previous: Mapping[tuple[str, str, dt.date, dt.date], StoredFigure] = field(default_factory=dict)
+    jump_factor: float = JUMP_FACTOR
+
+
+def period_of(year: int, quarter: int | None) -> tuple[dt.date, dt.date, str]:
+    """The dates and label of a year or one of its quarters."""
+    if quarter is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), f"Năm {year}"
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end_month = 3 * quarter
+    end = (dt.date(year + (end_month == 12), end_month % 12 + 1, 1)) - dt.timedelta(days=1)
+    return start, end, f"Quý {quarter}/{year}"
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period just before a year or a quarter (same length)."""
+    if start.month == 1 and end.month == 12:
+        return dt.date(start.year - 1, 1, 1), dt.date(start.year - 1, 12, 31)
+    quarter = (start.month - 1) // 3 + 1
+    year, quarter = (start.year - 1, 4) if quarter == 1 else (start.year, quarter - 1)
+    first, last, _ = period_of(year, quarter)
+    return first, last
+
+
+def parse_quarter(text: str) -> int | None:
+    """1–4 from "2", "II", "Quý 2", "Q2", "quy IV"; None for an empty cell (the whole year).
+
+    Raises:
+        ValueError: not a quarter.
+    """
+    key = fold_key(text)
+    if not key:
+        return None
+    key = re.sub(r"^(quy|q)\s*", "", key).strip()
+    if key in ROMAN_QUARTERS:
+        return ROMAN_QUARTERS[key]
+    if key.isdigit() and 1 <= int(key) <= 4:
+        return int(key)
+    raise ValueError(key)
+
+
+def validate(table: RawTable, context: Context) -> Validation:
+    """Check every row; return the rows that can go in and every error and warning."""
+    result = Validation()
+    header = table.columns
+    names = {fold_key(m.name_vi): m.metric_id for m in context.metrics.values()}
+    number_cells = [
+        cells[c].text
+        for _, cells in table.rows
+        for c in ("gia_tri", "tu_so", "mau_so")
+        if c in cells and cells[c].number is None
+    ]
+    try:
+        notation = infer_notation(number_cells)
+    except NumberError as exc:
+        result.issues.append(Issue(None, header.get("gia_tri"), str(exc)))
+        return result
+    seen: dict[tuple[str, str, dt.date, dt.date], tuple[int, float]] = {}
+    for row_number, cells in table.rows:
+        issues_before = len(result.issues)
+        parsed = _validate_row(row_number, cells, header, context, names, notation, result.issues)
+        if (
+            parsed is None
+            or len(result.issues) > issues_before
+            and any(i.severity == "error" for i in result.issues[issues_before:])
+        ):
+            continue
+        if parsed.key in seen:
+            first_row, first_value = seen[parsed.key]
+            what = "trùng" if math.isclose(first_value, parsed.value) else "mâu thuẫn với"
+            result.issues.append(
+                Issue(row_number, None, f"{what} dòng {first_row} (cùng đơn vị, chỉ tiêu và kỳ {parsed.period_label})")
+            )
+            continue
+        seen[parsed.key] = (row_number, parsed.value)
+        _warn(parsed, context, result.issues)
+        result.rows.append(parsed)
+    return result
+
+
+def _text(cells: Mapping[str, Cell], column: str) -> str:
+    cell = cells.get(column)
+    return cell.text.strip() if cell else ""
+
+
+def _validate_row(
+    row: int,
+    cells: Mapping[str, Cell],
+    header: Mapping[str, str],
+    context: Context,
+    metric_names: Mapping[str, str],
+    notation: FileNotation,
+    issues: list[Issue],
+) -> ParsedRow | None:
+    def error(column: str | None, message: str) -> None:
+        issues.append(Issue(row, header.get(column, column) if column else None, message))
+
+    # Period
+    year_text = _text(cells, "nam")
+    year: int | None = None
+    try:
+        year_value = float(year_text.replace(" ", "")) if year_text else math.nan
+        if year_value != int(year_value):
+            raise ValueError
+        year = int(year_value)
+    except (ValueError, OverflowError):
+        error("nam", f"năm “{year_text}” không hợp lệ (cần số năm, ví dụ {context.today.year})")
+    if year is not None and not MIN_YEAR <= year <= context.today.year:
+        error("nam", f"năm {year} nằm ngoài khoảng {MIN_YEAR}–{context.today.year}")
+        year = None
+    try:
+        quarter = parse_quarter(_text(cells, "quy"))
+    except ValueError:
+        error("quy", f"quý “{_text(cells, 'quy')}” không hợp lệ (cần 1–4, I–IV hoặc “Quý 2”; để trống nếu cả năm)")
+        quarter, year = None, None
+    # Metric
+    metric_text = _text(cells, "ma_chi_tieu")
+    metric_id = metric_text if metric_text in context.metrics else metric_names.get(fold_key(metric_text))
+    if not metric_text:
+        error("ma_chi_tieu", "thiếu mã chỉ tiêu")
+    elif metric_id is None:
+        error("ma_chi_tieu", f"không có chỉ tiêu “{metric_text}” trong danh mục (xem danh sách trong tệp mẫu)")
+    if year is None or metric_id is None:
+        _check_unit(row, cells, header, context, None, issues)
+        return None
+    start, end, label = period_of(year, quarter)
+    if start > context.today:
+        error("quy" if quarter else "nam", f"kỳ {label} chưa bắt đầu")
+        return None
+    unit = _check_unit(row, cells, header, context, (start, end), issues)
+    metric = context.metrics[metric_id]
+    numbers = _check_numbers(row, cells, header, metric, notation, issues)
+    if unit is None or numbers is None:
+        return None
+    value, numerator, denominator, value_text = numbers
+    note = _text(cells, "ghi_chu")
+    if len(note) > MAX_NOTE_LENGTH:
+        error("ghi_chu", f"ghi chú dài {len(note)} ký tự, vượt giới hạn {MAX_NOTE_LENGTH}")
+        return None
+    quote = "; ".join(f"{header[c]}={cells[c].text}" for c in header if c in cells and cells[c].text)
+    return ParsedRow(
+        row,
+        unit.unit_id,
+        unit.name,
+        metric_id,
+        start,
+        end,
+        label,
+        value,
+        numerator,
+        denominator,
+        value_text,
+        note,
+        quote,
+    )
+
+
+def _check_unit(
+    row: int,
+    cells: Mapping[str, Cell],
+    header: Mapping[str, str],
+    context: Context,
+    period: tuple[dt.date, dt.date] | None,
+    issues: list[Issue],
+) -> UnitCandidate | None:
+    on = period[0] if period else None
+    found: dict[str, UnitCandidate] = {}
+    for column in ("ma_don_vi", "ten_don_vi"):
+        text = _text(cells, column)
+        if not text:
+            continue
+        candidates = list(context.resolver.resolve(text, on=on))
+        if not candidates:
+            hints = list(context.resolver.suggest(text))
+            hint = f" Có phải là: {', '.join(hints)}?" if hints else ""
+            issues.append(Issue(row, header.get(column), f"không tìm thấy đơn vị “{text}”.{hint}"))
+            return None
+        if len(candidates) > 1:
+            listed = "; ".join(f"{c.name} ({c.unit_id})" for c in candidates[:6])
+            issues.append(
+                Issue(row, header.get(column), f"“{text}” có thể là nhiều đơn vị: {listed}. Hãy ghi mã đơn vị.")
+            )
+            return None
+        found[column] = candidates[0]
+    if not found:
+        issues.append(Issue(row, header.get("ma_don_vi") or header.get("ten_don_vi"), "thiếu mã hoặc tên đơn vị"))
+        return None
+    if len({c.unit_id for c in found.values()}) > 1:
+        by_id, by_name = found["ma_don_vi"], found["ten_don_vi"]
+        issues.append(
+            Issue(
+                row,
+                header.get("ten_don_vi"),
+                f"tên “{by_name.name}” không khớp mã đơn vị {by_id.unit_id} ({by_id.name})",
+            )
+        )
+        return None
+    unit = next(iter(found.values()))
+    if period is not None:
+        start, end = period
+        if (unit.valid_to and unit.valid_to < start) or (unit.valid_from and unit.valid_from > end):
+            span = f"{unit.valid_from or '…'}–{unit.valid_to or 'nay'}"
+            issues.append(
+                Issue(row, header.get("ma_don_vi") or header.get("ten_don_vi"),
+                      f"{unit.name} không tồn tại trong kỳ này (đơn vị có hiệu lực {span})")
+            )  # fmt: skip
+            return None
+    return unit
+
+
+def _number(
+    row: int, cells: Mapping[str, Cell], header: Mapping[str, str], column: str, notation: FileNotation,
+    issues: list[Issue],
+) -> tuple[float | None, bool]:  # fmt: skip
+    cell = cells.get(column)
+    if cell is None or not cell.text:
+        return None, True
+    if cell.number is not None:
+        return cell.number, True
+    try:
+        number = parse_number(cell.text, notation.notation)
+    except NumberError as exc:
+        issues.append(Issue(row, header.get(column), str(exc)))
+        return None, False
+    if not math.isfinite(number):
+        issues.append(Issue(row, header.get(column), f"“{cell.text}” không phải là số hữu hạn"))
+        return None, False
+    return number, True
+
+
+def _check_numbers(
+    row: int, cells: Mapping[str, Cell], header: Mapping[str, str], metric: Metric, notation: FileNotation,
+    issues: list[Issue],
+) -> tuple[float, float | None, float | None, str] | None:  # fmt: skip
+    def error(column: str, message: str) -> None:
+        issues.append(Issue(row, header.get(column, column), message))
+
+    value, ok_v = _number(row, cells, header, "gia_tri", notation, issues)
+    numerator, ok_n = _number(row, cells, header, "tu_so", notation, issues)
+    denominator, ok_d = _number(row, cells, header, "mau_so", notation, issues)
+    if not (ok_v and ok_n and ok_d):
+        return None
+    value_text = _text(cells, "gia_tri")
+    if (numerator is None) != (denominator is None):
+        error("mau_so" if denominator is None else "tu_so", "cần ghi cả tử số và mẫu số, hoặc để trống cả hai")
+        return None
+    if numerator is not None and denominator is not None:
+        if not metric.is_rate:
+            error("tu_so", f"chỉ tiêu “{metric.name_vi}” không phải tỷ lệ: không ghi tử số/mẫu số")
+            return None
+        if denominator <= 0 or numerator < 0:
+            error("mau_so", "mẫu số phải lớn hơn 0 và tử số không âm")
+            return None
+        if numerator > denominator:
+            error("tu_so", f"tử số {numerator:g} lớn hơn mẫu số {denominator:g}")
+            return None
+        computed = 100.0 * numerator / denominator
+        if value is None:
+            value, value_text = round(computed, metric.decimals), ""
+        else:
+            # The written value may be rounded or truncated to the decimals it shows ("91,94" for 91,949…).
+            if cells["gia_tri"].number is not None:
+                tolerance = 0.01
+            else:
+                tolerance = 10.0 ** (-decimals_written(value_text, notation.notation))
+            if abs(computed - value) >= tolerance:
+                error(
+                    "gia_tri",
+                    f"giá trị {format_figure(value, '%', metric.decimals)} khác tử số/mẫu số "
+                    f"{numerator:g}/{denominator:g} = {format_figure(computed, '%', 2)}",
+                )
+                return None
+    if value is None:
+        error("gia_tri", "thiếu giá trị (với tỷ lệ có thể ghi tử số và mẫu số thay cho giá trị)")
+        return None
+    if metric.is_rate and not 0 <= value <= 100:
+        error("gia_tri", f"tỷ lệ {value:g}% nằm ngoài khoảng 0–100")
+        return None
+    if metric.kind in (MetricKind.COUNT, MetricKind.AMOUNT, MetricKind.STOCK) and value < 0:
+        error("gia_tri", f"{metric.name_vi} không thể âm ({value:g})")
+        return None
+    return value, numerator, denominator, value_text
+
+
+def _warn(parsed: ParsedRow, context: Context, issues: list[Issue]) -> None:
+    metric = context.metrics[parsed.metric_id]
+    stored = context.stored.get(parsed.key)
+    new = format_figure(parsed.value, metric.unit, metric.decimals)
+    if stored is not None and stored.value is not None and not math.isclose(stored.value, parsed.value):
+        old = format_figure(stored.value, metric.unit, metric.decimals, stored.qualifier)
+        issues.append(
+            Issue(parsed.row, None, f"thay số liệu đang lưu của {parsed.period_label}: {old} → {new}", "warning")
+        )
+    before = context.previous.get(parsed.key)
+    if before is not None and before.value and parsed.value:
+        ratio = parsed.value / before.value
+        if ratio > context.jump_factor or ratio < 1 / context.jump_factor:
+            old = format_figure(before.value, metric.unit, metric.decimals, before.qualifier)
+            issues.append(
+                Issue(parsed.row, None,
+                      f"thay đổi lớn so với kỳ trước ({before.period_label}: {old} → {new}); hãy kiểm tra lại",
+                      "warning")
+            )  # fmt: skip
