@@ -27,3 +27,20 @@ def lock_timeout_seconds() -> float:
         return float(os.environ.get("DANVAN_LOCK_TIMEOUT", "30"))
     except ValueError:
         return 30.0
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+def max_upload_bytes() -> int:
+    """The largest file an upload may be (``DANVAN_MAX_UPLOAD_MB``, default 20 MB)."""
+    return int(_env_number("DANVAN_MAX_UPLOAD_MB", 20) * 1_000_000)
+
+
+def max_upload_rows() -> int:
+    """The most data rows one upload may hold (``DANVAN_MAX_UPLOAD_ROWS``, default 100 000)."""
+    return int(_env_number("DANVAN_MAX_UPLOAD_ROWS", 100_000))

@@ -1,0 +1,290 @@
+"""The write path for quarterly uploads: preview, commit all-or-nothing, retract.
+
+1. `prepare` reads and validates a file against the store and says what would change;
+   nothing is written.
+2. `commit` archives the file byte-for-byte (named by its SHA-256) in the state directory,
+   then adds its rows in one transaction, with an entry in the upload log.
+3. `retract` withdraws an upload: its figures leave every chart, the log keeps it, and
+   what it replaced becomes current again. Nothing is ever deleted.
+
+Writers in several processes are serialised by the database file's lock (see `store`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+import pandas as pd
+
+from danvan_metrics import config, sql
+from danvan_metrics.ingest_read import RawTable, UploadRejected, read_upload
+from danvan_metrics.ingest_validate import (
+    Context,
+    Issue,
+    ParsedRow,
+    StoredFigure,
+    UnitResolver,
+    Validation,
+    previous_period,
+    validate,
+)
+from danvan_metrics.model import Metric
+from danvan_metrics.store import Store, _bump_version
+
+UPLOAD_SOURCE_PREFIX = "upload:"
+
+
+class UploadError(Exception):
+    """A commit or retraction that cannot go ahead; the message (Vietnamese) says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class PriorUpload:
+    upload_id: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+
+@dataclass(slots=True)
+class Preview:
+    """What an upload would do: rows to add, rows that replace a stored figure, and every issue."""
+
+    file_name: str
+    sha256: str
+    size: int
+    table: RawTable | None
+    validation: Validation
+    replaced: dict[int, StoredFigure] = field(default_factory=dict)  # file row -> figure it replaces
+    duplicate_of: PriorUpload | None = None
+
+    @property
+    def errors(self) -> list[Issue]:
+        return self.validation.errors
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return self.validation.warnings
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.duplicate_of is None and bool(self.validation.rows)
+
+    @property
+    def rows_added(self) -> int:
+        return len(self.validation.rows) - len(self.replaced)
+
+    @property
+    def rows_replaced(self) -> int:
+        return len(self.replaced)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def prepare(
+    store: Store,
+    data: bytes,
+    file_name: str,
+    resolver: UnitResolver,
+    today: dt.date | None = None,
+) -> Preview:
+    """Read and validate an upload against the store; say what would change. Writes nothing."""
+    digest = sha256_of(data)
+    name = PurePath(file_name).name
+    max_bytes = config.max_upload_bytes()
+    if len(data) > max_bytes:
+        issue = Issue(None, None, f"Tệp {len(data) / 1e6:.1f} MB vượt giới hạn {max_bytes / 1e6:.0f} MB.")
+        return Preview(name, digest, len(data), None, Validation(issues=[issue]))
+    try:
+        table = read_upload(data, name, max_rows=config.max_upload_rows())
+    except UploadRejected as exc:
+        return Preview(name, digest, len(data), None, Validation(issues=[Issue(None, None, str(exc))]))
+    with store.connect() as conn:
+        metrics = {
+            row["metric_id"]: Metric.from_row(row)
+            for row in conn.execute("SELECT * FROM metrics").df().to_dict("records")
+        }
+        prior = conn.execute(sql.load("upload_prior"), {"sha": digest}).fetchone()
+    context = Context(metrics=metrics, resolver=resolver, today=today or dt.date.today())
+    first = validate(table, context)
+    stored, previous = _stored_for(store, first.rows)
+    context = Context(metrics=metrics, resolver=resolver, today=context.today, stored=stored, previous=previous)
+    validation = validate(table, context)
+    replaced = {row.row: stored[row.key] for row in validation.rows if row.key in stored}
+    duplicate = PriorUpload(prior[0], prior[1], prior[2]) if prior else None
+    return Preview(name, digest, len(data), table, validation, replaced, duplicate)
+
+
+def _stored_for(
+    store: Store, rows: list[ParsedRow]
+) -> tuple[
+    dict[tuple[str, str, dt.date, dt.date], StoredFigure], dict[tuple[str, str, dt.date, dt.date], StoredFigure]
+]:
+    """The current stored figure for each row's key, and for the period before it."""
+    if not rows:
+        return {}, {}
+    keys = []
+    for row in rows:
+        before = previous_period(row.period_start, row.period_end)
+        keys.append((row.unit_id, row.metric_id, row.period_start, row.period_end, "same"))
+        keys.append((row.unit_id, row.metric_id, before[0], before[1], "previous"))
+    wanted = pd.DataFrame(keys, columns=["unit_id", "metric_id", "period_start", "period_end", "role"])
+    with store.connect() as conn:
+        conn.register("wanted", wanted)
+        found = conn.execute(sql.load("upload_stored_figures")).df()
+        conn.unregister("wanted")
+    same: dict[tuple[str, str, dt.date, dt.date], StoredFigure] = {}
+    before_found: dict[tuple[str, str, dt.date, dt.date], StoredFigure] = {}
+    for item in found.itertuples(index=False):
+        key = (
+            item.unit_id,
+            item.metric_id,
+            pd.Timestamp(item.period_start).date(),
+            pd.Timestamp(item.period_end).date(),
+        )
+        figure = StoredFigure(None if pd.isna(item.value) else float(item.value), item.qualifier, item.period_label)
+        (same if item.role == "same" else before_found)[key] = figure
+    previous: dict[tuple[str, str, dt.date, dt.date], StoredFigure] = {}
+    for row in rows:
+        first, last = previous_period(row.period_start, row.period_end)
+        earlier = before_found.get((row.unit_id, row.metric_id, first, last))
+        if earlier is not None:
+            previous[row.key] = earlier
+    return same, previous
+
+
+def archive(store: Store, data: bytes, file_name: str) -> Path:
+    """Keep the file byte-for-byte under its SHA-256 (written atomically, flushed to disk)."""
+    folder = store.home / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = PurePath(file_name).suffix.lower()
+    path = folder / f"{sha256_of(data)}{suffix}"
+    if path.exists() and path.read_bytes() == data:
+        return path
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+    return path
+
+
+def new_upload_id(now: dt.datetime) -> str:
+    return f"U{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str) -> str:
+    """Archive the file, then add its rows and log the upload, all in one transaction.
+
+    Returns:
+        The new upload's id.
+
+    Raises:
+        UploadError: the preview has errors, is a repeat of a committed file, or the data changed.
+    """
+    if preview.duplicate_of is not None:
+        prior = preview.duplicate_of
+        raise UploadError(f"Tệp này đã được tải lên ngày {prior.uploaded_at:%d/%m/%Y %H:%M} (mã {prior.upload_id}).")
+    if not preview.ok:
+        raise UploadError("Tệp còn lỗi: chưa ghi số liệu nào.")
+    if sha256_of(data) != preview.sha256:
+        raise UploadError("Nội dung tệp đã thay đổi sau khi xem trước; hãy tải lên lại.")
+    path = archive(store, data, preview.file_name)
+    now = dt.datetime.now()  # microseconds order versions: the later commit is the current one
+    upload_id = new_upload_id(now)
+    rows = pd.DataFrame(
+        [
+            {
+                "obs_id": f"{upload_id}#{row.row}",
+                "unit_id": row.unit_id,
+                "metric_id": row.metric_id,
+                "period_start": row.period_start,
+                "period_end": row.period_end,
+                "period_label": row.period_label,
+                "value": row.value,
+                "qualifier": "=",
+                "numerator": row.numerator,
+                "denominator": row.denominator,
+                "value_text": row.value_text or None,
+                "source_id": UPLOAD_SOURCE_PREFIX + upload_id,
+                "source_quote": f"Dòng {row.row}: {row.quote}",
+                "note": row.note or None,
+                "upload_id": upload_id,
+            }
+            for row in preview.validation.rows
+        ]
+    )
+    with store.connect() as conn:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            if conn.execute(sql.load("upload_prior"), {"sha": preview.sha256}).fetchone():
+                raise UploadError("Tệp này vừa được tải lên từ một phiên khác.")
+            conn.register("incoming_rows", rows)
+            source_id = UPLOAD_SOURCE_PREFIX + upload_id
+            archive_path = str(path.relative_to(store.home))
+            conn.execute(
+                sql.load("upload_insert_log"),
+                {
+                    "upload_id": upload_id, "sha": preview.sha256, "file_name": preview.file_name,
+                    "archive_path": archive_path, "by": uploaded_by, "at": now,
+                    "added": preview.rows_added, "replaced": preview.rows_replaced,
+                },
+            )  # fmt: skip
+            conn.execute(
+                sql.load("upload_insert_source"),
+                {"source_id": source_id, "file_name": preview.file_name, "by": uploaded_by, "at": now,
+                 "archive_path": archive_path},
+            )  # fmt: skip
+            conn.execute(sql.load("upload_insert_rows"), {"at": now})
+            conn.execute(sql.load("upload_affected"), {"upload_id": upload_id})
+            conn.execute(sql.load("recompute_current"))
+            conn.execute("DROP TABLE affected")
+            _bump_version(conn, floor=store._file_version())
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.unregister("incoming_rows")
+        store._write_version(conn)
+    return upload_id
+
+
+def retract(store: Store, upload_id: str, retracted_by: str) -> int:
+    """Withdraw an upload: its figures stop being current and what they replaced comes back.
+
+    Returns:
+        How many figures the upload had.
+
+    Raises:
+        UploadError: no such upload, or it is already retracted.
+    """
+    with store.connect() as conn:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            row = conn.execute("SELECT status FROM uploads WHERE upload_id = $id", {"id": upload_id}).fetchone()
+            if row is None:
+                raise UploadError(f"Không có lần tải lên mã {upload_id}.")
+            if row[0] != "committed":
+                raise UploadError(f"Lần tải lên {upload_id} đã được rút lại trước đó.")
+            conn.execute(sql.load("upload_retract"), {"id": upload_id, "by": retracted_by, "at": dt.datetime.now()})
+            count = conn.execute(
+                "SELECT count(*) FROM observations WHERE upload_id = $id", {"id": upload_id}
+            ).fetchone()
+            conn.execute(sql.load("upload_affected"), {"upload_id": upload_id})
+            conn.execute(sql.load("recompute_current"))
+            conn.execute("DROP TABLE affected")
+            _bump_version(conn, floor=store._file_version())
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        store._write_version(conn)
+    return int(count[0]) if count else 0
