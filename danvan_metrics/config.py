@@ -44,3 +44,18 @@ def max_upload_bytes() -> int:
 def max_upload_rows() -> int:
     """The most data rows one upload may hold (``DANVAN_MAX_UPLOAD_ROWS``, default 100 000)."""
     return int(_env_number("DANVAN_MAX_UPLOAD_ROWS", 100_000))
+
+
+def max_failed_sign_ins() -> int:
+    """Wrong passwords in a row before an account is locked (``DANVAN_MAX_FAILED_SIGNINS``, default 5)."""
+    return int(_env_number("DANVAN_MAX_FAILED_SIGNINS", 5))
+
+
+def lockout_minutes() -> float:
+    """How long a locked account stays locked (``DANVAN_LOCKOUT_MINUTES``, default 15)."""
+    return _env_number("DANVAN_LOCKOUT_MINUTES", 15)
+
+
+def session_minutes() -> float:
+    """Inactivity after which a signed-in session ends (``DANVAN_SESSION_MINUTES``, default 30)."""
+    return _env_number("DANVAN_SESSION_MINUTES", 30)

@@ -39,3 +39,8 @@ CREATE TABLE IF NOT EXISTS uploads (
     rows_added INTEGER NOT NULL, rows_replaced INTEGER NOT NULL, status VARCHAR NOT NULL,
     retracted_by VARCHAR, retracted_at TIMESTAMP
 );
+
+-- Who did what and when: sign-ins (and failures), uploads, retractions, account changes.
+CREATE TABLE IF NOT EXISTS audit (
+    at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, detail VARCHAR
+);

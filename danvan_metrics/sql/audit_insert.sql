@@ -1,0 +1,1 @@
+INSERT INTO audit VALUES (CAST($at AS TIMESTAMP), $actor, $action, $detail);
