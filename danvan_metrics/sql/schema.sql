@@ -42,5 +42,5 @@ CREATE TABLE IF NOT EXISTS uploads (
 
 -- Who did what and when: sign-ins (and failures), uploads, retractions, account changes.
 CREATE TABLE IF NOT EXISTS audit (
-    at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, detail VARCHAR
+    happened_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, detail VARCHAR
 );
