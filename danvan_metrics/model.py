@@ -197,3 +197,14 @@ class Period:
 def _is_missing(value: Any) -> bool:
     """True for None, NaN, pandas' NA and NaT: the ways an empty cell arrives."""
     return value is None or bool(pd.isna(value))
+
+
+# The registry's successor links (data/registry/links.csv): old unit → new unit across the 2025 reform.
+LINK_COLUMNS: dict[str, str] = {
+    "old_id": "VARCHAR",
+    "new_id": "VARCHAR",
+    "kind": "VARCHAR",
+    "in_convert": "BOOLEAN",
+    "in_dvhcvn": "BOOLEAN",
+    "disputed": "BOOLEAN",
+}

@@ -13,6 +13,7 @@ results are cached by data version (see `ui`), so pages rarely open the file at 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from danvan_metrics import config, curated, sql
+from danvan_metrics import config, curated, registry, sql
 from danvan_metrics.model import (
     METRIC_COLUMNS,
     OBSERVATION_COLUMNS,
@@ -44,6 +45,12 @@ class Store:
 
     home: Path
     curated_dir: Path = config.CURATED_DIR
+    registry_dir: Path | None = None
+
+    @property
+    def registry_path(self) -> Path:
+        """The unit registry beside the curated folder (``data/registry``) unless given."""
+        return self.registry_dir or self.curated_dir.parent / "registry"
 
     @property
     def db_path(self) -> Path:
@@ -96,20 +103,21 @@ class Store:
         Returns:
             True when data was (re)loaded, False when the store was already current.
         """
-        wanted = curated.fingerprint(self.curated_dir, extra=SCHEMA_VERSION)
+        wanted = curated.fingerprint(self.curated_dir, extra=SCHEMA_VERSION + registry.fingerprint(self.registry_path))
         with self.connect() as conn:
             conn.execute(sql.load("schema"))
             row = conn.execute("SELECT value FROM meta WHERE key = 'curated_fingerprint'").fetchone()
             if row is not None and row[0] == wanted:
-                if not self.version_path.exists():
-                    self._write_version(conn)
+                # A writer killed between its commit and the version file leaves the file behind.
+                self._write_version(conn)
                 return False
-            frames = read_curated_frames(self.curated_dir)
+            frames = with_registry(read_curated_frames(self.curated_dir), self.registry_path)
             conn.execute("BEGIN TRANSACTION")
             try:
                 for name, frame in frames.items():
                     conn.register(f"incoming_{name}", frame)
                 conn.execute(sql.load("replace_curated"))
+                conn.execute(sql.load("registry_load"))
                 conn.execute(sql.load("recompute_current"))
                 conn.execute("DROP TABLE affected")
                 _set_meta(conn, "curated_fingerprint", wanted)
@@ -128,7 +136,9 @@ class Store:
     def _write_version(self, conn: duckdb.DuckDBPyConnection) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
         version = row[0] if row else "0"
-        tmp = self.version_path.with_suffix(".tmp")
+        if self.data_version() == version:
+            return
+        tmp = self.version_path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(version, encoding="utf-8")
         tmp.replace(self.version_path)
 
@@ -175,3 +185,14 @@ def _bump_version(conn: duckdb.DuckDBPyConnection, floor: int = 0) -> None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     _set_meta(conn, "data_version", str(max(int(row[0]) if row else 0, floor) + 1))
     _set_meta(conn, "updated_at", dt.datetime.now().isoformat(timespec="seconds"))
+
+
+def with_registry(frames: dict[str, pd.DataFrame], directory: Path) -> dict[str, pd.DataFrame]:
+    """The curated frames with the registry's units added (curated rows win) and its links.
+
+    A folder without a registry (a test's copy of the curated data) adds nothing.
+    """
+    units = registry.read_units(directory)
+    mine = frames["units"]
+    merged = pd.concat([units[~units["unit_id"].isin(mine["unit_id"])], mine], ignore_index=True)
+    return {**frames, "units": merged, "unit_links": registry.read_links(directory)}

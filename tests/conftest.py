@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,22 @@ def fixture_store(tmp_path: Path) -> Store:
     return store
 
 
+@pytest.fixture(scope="session")
+def _real_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("real_store_template")
+    Store(home).ensure_current()
+    return home
+
+
 @pytest.fixture
-def real_store(tmp_path: Path) -> Store:
-    """A store built from the shipped curated data, in a temporary state directory."""
+def real_store(tmp_path: Path, _real_store_template: Path) -> Store:
+    """A store built from the shipped curated data (and registry), in a temporary state directory.
+
+    Built once per test session and copied for each test, so each test may write to its own.
+    """
+    shutil.copytree(_real_store_template, tmp_path / "home")
     store = Store(tmp_path / "home")
-    store.ensure_current()
+    assert not store.ensure_current()  # the copy is current: nothing to rebuild
     return store
 
 

@@ -40,7 +40,12 @@ def test_store_holds_every_curated_row(real_store: Store) -> None:
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM metrics), (SELECT count(*) FROM sources)"
         ).fetchone()
-    assert counts == (csv_rows("units.csv"), csv_rows("metrics.csv"), csv_rows("sources.csv"))
+    # units: the national registry plus the curated units (which all belong to it)
+    with (config.DATA_DIR / "registry" / "units.csv").open(encoding="utf-8", newline="") as handle:
+        registry_ids = {row["unit_id"] for row in csv.DictReader(handle)}
+    with (config.CURATED_DIR / "units.csv").open(encoding="utf-8", newline="") as handle:
+        curated_ids = {row["unit_id"] for row in csv.DictReader(handle)}
+    assert counts == (len(registry_ids | curated_ids), csv_rows("metrics.csv"), csv_rows("sources.csv"))
     assert complaints_value(real_store) == 91.94
 
 

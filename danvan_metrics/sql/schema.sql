@@ -44,3 +44,10 @@ CREATE TABLE IF NOT EXISTS uploads (
 CREATE TABLE IF NOT EXISTS audit (
     happened_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, detail VARCHAR
 );
+
+-- Successor links across the 1 July 2025 reform (data/registry/links.csv): old unit → new unit.
+CREATE TABLE IF NOT EXISTS unit_links (
+    old_id VARCHAR NOT NULL, new_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    in_convert BOOLEAN NOT NULL, in_dvhcvn BOOLEAN NOT NULL, disputed BOOLEAN NOT NULL,
+    PRIMARY KEY (old_id, new_id)
+);
