@@ -1,4 +1,4 @@
-"""danvan: the router. Sets up the page, lists the pages, keeps "Đơn vị của tôi", runs the page safely."""
+"""danvan: the router. Sets up the page, lists the pages for this visitor, keeps "Đơn vị của tôi", runs safely."""
 
 from __future__ import annotations
 
@@ -6,27 +6,39 @@ import logging
 
 import streamlit as st
 
-from danvan_metrics import ui
+from danvan_metrics import ui, ui_auth
 from danvan_metrics.messages import APP_TITLE, SIDEBAR_NOTE, UNEXPECTED_ERROR
 from danvan_metrics.store import StoreBusyError
 
 st.set_page_config(page_title=APP_TITLE, page_icon="📊", layout="wide")
 
-PAGES = [
+VIEW_PAGES = [
     st.Page("pages/overview.py", title="Tổng quan", icon=":material/home:", default=True),
     st.Page("pages/compare.py", title="So sánh đơn vị", icon=":material/bar_chart:", url_path="so-sanh"),
     st.Page("pages/trends.py", title="Xu hướng", icon=":material/show_chart:", url_path="xu-huong"),
     st.Page("pages/unit_profile.py", title="Hồ sơ đơn vị", icon=":material/account_balance:", url_path="ho-so"),
     st.Page("pages/data_sources.py", title="Dữ liệu & nguồn", icon=":material/description:", url_path="du-lieu"),
 ]
+UPLOAD_PAGE = st.Page("pages/upload.py", title="Tải lên số liệu", icon=":material/upload_file:", url_path="tai-len")
+SIGN_IN_PAGE = st.Page("pages/sign_in.py", title="Đăng nhập", icon=":material/login:", url_path="dang-nhap")
+ACCOUNT_PAGE = st.Page("pages/sign_in.py", title="Tài khoản", icon=":material/person:", url_path="dang-nhap")
+AUDIT_PAGE = st.Page("pages/audit_log.py", title="Nhật ký", icon=":material/history:", url_path="nhat-ky")
 
-page = st.navigation(PAGES)
 try:
+    store = ui.get_store()
+    account = ui_auth.current_user()
+    work = [
+        UPLOAD_PAGE,
+        *([AUDIT_PAGE] if ui_auth.is_admin(account) else []),
+        ACCOUNT_PAGE if account else SIGN_IN_PAGE,
+    ]
+    page = st.navigation({"Số liệu": VIEW_PAGES, "Cập nhật": work})
     ui.st_my_unit(ui.query("units_with_figures"))
+    ui_auth.st_account_box(store)
     st.sidebar.caption(SIDEBAR_NOTE)
     page.run()
 except StoreBusyError as exc:
     st.warning(str(exc))
 except Exception:  # noqa: BLE001 — the last line of defence: no traceback reaches a user
-    logging.getLogger("danvan").exception("page %s failed", page.title)
+    logging.getLogger("danvan").exception("page failed")
     st.error(UNEXPECTED_ERROR)

@@ -2,11 +2,13 @@
 
 dump   every figure in the store, one row each, as CSV (or JSON)
 check  validate the curated data against the source documents
+registry build  regenerate data/registry from the reference lists
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 import sys
@@ -16,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from danvan_metrics import config, queries
+from danvan_metrics import accounts, audit, config, queries
 from danvan_metrics.check import check_curated
 from danvan_metrics.store import StoreBusyError, open_store
 
@@ -98,7 +100,216 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--curated", type=Path, default=None, help="folder of curated CSVs (default: data/curated)")
     check.add_argument("--project", type=Path, default=None, help="folder source file paths are relative to")
     check.set_defaults(func=_cmd_check)
+    _add_user_commands(sub)
+    _add_upload_commands(sub)
+    _add_registry_commands(sub)
     return parser
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The password from a prompt (typed twice), or one line of standard input for scripts."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mật khẩu: ")
+        if getpass.getpass("Nhập lại mật khẩu: ") != first:
+            raise accounts.AccountError("Hai lần nhập mật khẩu không khớp.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _cmd_user(args: argparse.Namespace) -> int:
+    home = args.home or config.state_dir()
+    store = open_store(args.home)
+    actor = f"cli:{getpass.getuser()}"
+    if args.user_command == "add":
+        account = accounts.add(args.name, _read_password(args), args.role, args.units or (), home)
+        audit.record(store, actor, audit.Action.ACCOUNT, f"tạo {account.name} ({account.role})")
+        print(f"Đã tạo tài khoản {account.name} ({accounts.ROLE_LABELS[account.role]}).")
+    elif args.user_command == "passwd":
+        accounts.set_password(args.name, _read_password(args), home)
+        audit.record(store, actor, audit.Action.ACCOUNT, f"đổi mật khẩu {args.name}")
+        print(f"Đã đổi mật khẩu của {args.name}.")
+    elif args.user_command in ("disable", "enable"):
+        accounts.set_disabled(args.name, args.user_command == "disable", home)
+        audit.record(store, actor, audit.Action.ACCOUNT, f"{args.user_command} {args.name}")
+        print(f"Đã {'vô hiệu hóa' if args.user_command == 'disable' else 'kích hoạt lại'} tài khoản {args.name}.")
+    else:
+        for account in accounts.list_accounts(home):
+            state = "vô hiệu hóa" if account.disabled else ("tạm khóa" if account.locked_until else "hoạt động")
+            units = ",".join(account.units) or "mọi đơn vị"
+            print(f"{account.name}\t{account.role}\t{units}\t{state}")
+    return 0
+
+
+def _add_user_commands(sub: Any) -> None:
+    user = sub.add_parser(
+        "user",
+        help="manage sign-in accounts (add, list, disable, enable, passwd)",
+        description="Manage the accounts that may upload or retract figures. Accounts live in the state "
+        "directory, with Argon2 password hashes; there is no default account.",
+    )
+    actions = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = actions.add_parser(
+        "add", help="create an account; asks for the password (or reads one line from stdin)",
+        description="Create an account. The password is asked twice at a prompt, or read as one line "
+        "from standard input when it is not a terminal (for scripts).",
+    )  # fmt: skip
+    add.add_argument("name", help="sign-in name: 2–40 characters a–z, 0–9, '.', '_' or '-'")
+    add.add_argument("--role", choices=[r.value for r in accounts.Role], required=True,
+                     help="viewer (look only), editor (upload, retract own uploads) or admin (everything)")  # fmt: skip
+    add.add_argument("--units", nargs="*", metavar="UNIT_ID",
+                     help="limit an editor to these unit ids (default: every unit)")  # fmt: skip
+    actions.add_parser("list", help="list accounts with role, units and state")
+    for name, text in (("disable", "stop an account from signing in"), ("enable", "let a disabled account sign in"),
+                       ("passwd", "set a new password (prompt or one line of stdin)")):  # fmt: skip
+        action = actions.add_parser(name, help=text, description=text.capitalize() + ".")
+        action.add_argument("name", help="the account's sign-in name")
+    user.set_defaults(func=_cmd_user)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from danvan_metrics import uploads
+    from danvan_metrics.resolving import resolver_for
+
+    store = open_store(args.home)
+    account = None
+    if not args.dry_run:
+        account = accounts.get(args.by or "", args.home or config.state_dir())
+        if account is None or account.disabled or account.role not in (accounts.Role.EDITOR, accounts.Role.ADMIN):
+            print("Cần --by TÊN của một tài khoản biên tập viên hoặc quản trị đang hoạt động.", file=sys.stderr)
+            return 2
+    data = args.file.read_bytes()
+    preview = uploads.prepare(store, data, args.file.name, resolver_for(store))
+    errors = list(preview.errors)
+    if account is not None:
+        errors += [
+            uploads.Issue(row.row, None, f"tài khoản {account.name} không được tải lên số liệu của {row.unit_name}")
+            for row in preview.validation.rows
+            if not account.may_upload_for(row.unit_id)
+        ]
+    if preview.duplicate_of is not None:
+        prior = preview.duplicate_of
+        errors.append(uploads.Issue(None, None, f"tệp này đã được tải lên lúc {prior.uploaded_at:%d/%m/%Y %H:%M} "
+                                                f"(mã {prior.upload_id})"))  # fmt: skip
+    upload_id = None
+    if not errors and account is not None:
+        upload_id = uploads.commit(store, preview, data, account.name)
+        audit.record(store, account.name, audit.Action.UPLOAD, f"{upload_id} · {preview.file_name} (dòng lệnh)")
+    status = "rejected" if errors else ("valid" if args.dry_run else "committed")
+    report = {
+        "status": status,
+        "upload_id": upload_id,
+        "rows_added": preview.rows_added if not errors else 0,
+        "rows_replaced": preview.rows_replaced if not errors else 0,
+        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in errors],
+        "warnings": [{"row": w.row, "column": w.column, "message": w.message} for w in preview.warnings],
+    }
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for issue in errors:
+            print(f"LỖI {issue.describe(preview.file_name)}", file=sys.stderr)
+        for issue in preview.warnings:
+            print(f"Lưu ý {issue.describe(preview.file_name)}")
+        if status == "committed":
+            print(f"Đã ghi: {report['rows_added']} mới, {report['rows_replaced']} thay thế (mã tải lên {upload_id}).")
+        elif status == "valid":
+            print(f"Tệp hợp lệ: {report['rows_added']} mới, {report['rows_replaced']} thay thế (chưa ghi: --dry-run).")
+        else:
+            print(f"Tệp bị từ chối: {len(errors)} lỗi; không ghi số liệu nào.", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _cmd_uploads(args: argparse.Namespace) -> int:
+    log = queries.upload_log(open_store(args.home))
+    for row in log.itertuples(index=False):
+        state = "đang dùng" if row.status == "committed" else f"đã rút lại ({row.retracted_by})"
+        print(f"{row.upload_id}\t{row.uploaded_at:%Y-%m-%d %H:%M}\t{row.uploaded_by}\t{row.file_name}\t"
+              f"+{row.rows_added}\t~{row.rows_replaced}\t{state}")  # fmt: skip
+    return 0
+
+
+def _cmd_retract(args: argparse.Namespace) -> int:
+    from danvan_metrics import uploads
+
+    store = open_store(args.home)
+    account = accounts.get(args.by or "", args.home or config.state_dir())
+    log = queries.upload_log(store)
+    row = log[log["upload_id"] == args.upload_id]
+    if account is None or account.disabled or account.role not in (accounts.Role.EDITOR, accounts.Role.ADMIN):
+        print("Cần --by TÊN của một tài khoản biên tập viên hoặc quản trị đang hoạt động.", file=sys.stderr)
+        return 2
+    if account.role != accounts.Role.ADMIN and not row["uploaded_by"].eq(account.name).all():
+        print("Biên tập viên chỉ được rút lại lần tải lên của chính mình.", file=sys.stderr)
+        return 2
+    try:
+        count = uploads.retract(store, args.upload_id, account.name)
+    except uploads.UploadError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    audit.record(store, account.name, audit.Action.RETRACT, f"{args.upload_id} · {count} số liệu (dòng lệnh)")
+    print(f"Đã rút lại {args.upload_id}: {count} số liệu thôi hiển thị; số liệu cũ (nếu có) được khôi phục.")
+    return 0
+
+
+def _add_upload_commands(sub: Any) -> None:
+    ingest = sub.add_parser(
+        "ingest",
+        help="check and add a quarterly file (CSV or XLSX) to the store",
+        description="Read a quarterly file in the upload template, check every row, and add it to the store "
+        "in one transaction (the file is archived first). Exit 0 when committed (or valid with --dry-run), "
+        "1 when rejected, 2 when --by is not an editor account.",
+    )
+    ingest.add_argument("file", type=Path, help="the .csv or .xlsx file")
+    ingest.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+    ingest.add_argument("--by", metavar="NAME", help="the editor account uploading (required unless --dry-run)")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    ingest.set_defaults(func=_cmd_ingest)
+    log = sub.add_parser("uploads", help="list every upload", description="List every upload, newest first.")
+    log.set_defaults(func=_cmd_uploads)
+    retract = sub.add_parser(
+        "retract",
+        help="withdraw an upload by its id",
+        description="Withdraw an upload: its figures leave every chart, the log keeps it, and the figures it "
+        "replaced become current again.",
+    )
+    retract.add_argument("upload_id", help="the id shown by `uploads`")
+    retract.add_argument("--by", metavar="NAME", required=True, help="the editor or admin account withdrawing it")
+    retract.set_defaults(func=_cmd_retract)
+
+
+def _cmd_registry(args: argparse.Namespace) -> int:
+    from danvan_metrics import registry_build
+
+    out = args.out or registry_build.DEFAULT_OUT
+    try:
+        report = registry_build.build_registry(args.reference or registry_build.DEFAULT_REFERENCE, out)
+    except FileNotFoundError as exc:
+        print(f"Không tìm thấy danh mục gốc: {exc}", file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(line)
+    print(f"Đã ghi danh mục đơn vị hành chính vào {out}.")
+    return 0
+
+
+def _add_registry_commands(sub: Any) -> None:
+    registry = sub.add_parser(
+        "registry",
+        help="the national list of administrative units (build)",
+        description="The national list of administrative units before and after 1 July 2025.",
+    )
+    actions = registry.add_subparsers(dest="registry_command", required=True, metavar="ACTION")
+    build = actions.add_parser(
+        "build",
+        help="regenerate data/registry from the reference lists and print row counts",
+        description="Rebuild data/registry (units.csv, links.csv) and data/LICENSES from the MIT-licensed "
+        "reference lists, the same bytes on every run, and print row counts and upstream oddities.",
+    )
+    build.add_argument("--reference", type=Path, default=None,
+                       help="folder of reference lists (default: ../shared/reference/admin-units)")  # fmt: skip
+    build.add_argument("--out", type=Path, default=None, help="folder to write (default: data/registry)")
+    build.set_defaults(func=_cmd_registry)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,5 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreBusyError as exc:
         print(str(exc), file=sys.stderr)
         return 3
+    except accounts.AccountError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0

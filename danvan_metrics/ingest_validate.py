@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from danvan_metrics.formats import format_figure
+from danvan_metrics.formats import format_date, format_figure
 from danvan_metrics.ingest_numbers import FileNotation, NumberError, decimals_written, infer_notation, parse_number
 from danvan_metrics.ingest_read import Cell, RawTable
 from danvan_metrics.model import Metric, MetricKind
@@ -26,18 +26,24 @@ MAX_NOTE_LENGTH = 1000
 
 
 class UnitCandidate(Protocol):
-    unit_id: str
-    name: str
-    valid_from: dt.date | None
-    valid_to: dt.date | None
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def valid_from(self) -> dt.date | None: ...
+    @property
+    def valid_to(self) -> dt.date | None: ...
 
 
 class UnitResolver(Protocol):
-    """Finds units by id, official code or any known name (see `registry`)."""
+    """Finds units by id, official code or any known name (`registry.Resolver`)."""
 
-    def resolve(self, text: str, *, on: dt.date | None = None, level: str | None = None) -> Sequence[UnitCandidate]: ...
+    def get(self, unit_id: str) -> UnitCandidate | None: ...
 
-    def suggest(self, text: str, limit: int = 5) -> Sequence[str]: ...
+    def resolve(self, text: str, *, on: dt.date | None = None) -> Sequence[UnitCandidate]: ...
+
+    def suggest(self, text: str, *, limit: int = 5) -> Sequence[UnitCandidate]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,9 +291,10 @@ def _check_unit(
         text = _text(cells, column)
         if not text:
             continue
-        candidates = list(context.resolver.resolve(text, on=on))
+        by_id = context.resolver.get(text) if column == "ma_don_vi" else None
+        candidates = [by_id] if by_id is not None else list(context.resolver.resolve(text, on=on))
         if not candidates:
-            hints = list(context.resolver.suggest(text))
+            hints = list(dict.fromkeys(c.name for c in context.resolver.suggest(text, limit=5)))
             hint = f" Có phải là: {', '.join(hints)}?" if hints else ""
             issues.append(Issue(row, header.get(column), f"không tìm thấy đơn vị “{text}”.{hint}"))
             return None
@@ -315,10 +322,13 @@ def _check_unit(
     if period is not None:
         start, end = period
         if (unit.valid_to and unit.valid_to < start) or (unit.valid_from and unit.valid_from > end):
-            span = f"{unit.valid_from or '…'}–{unit.valid_to or 'nay'}"
+            span = (f"từ {format_date(unit.valid_from)}" if unit.valid_from else "") + (
+                f" đến {format_date(unit.valid_to)}" if unit.valid_to else ""
+            )
             issues.append(
                 Issue(row, header.get("ma_don_vi") or header.get("ten_don_vi"),
-                      f"{unit.name} không tồn tại trong kỳ này (đơn vị có hiệu lực {span})")
+                      f"{unit.name} không tồn tại trong kỳ số liệu (đơn vị hành chính{span}); "
+                      "hãy ghi số liệu cho đơn vị đang tồn tại trong kỳ đó")
             )  # fmt: skip
             return None
     return unit
@@ -387,7 +397,11 @@ def _check_numbers(
                 )
                 return None
     if value is None:
-        error("gia_tri", "thiếu giá trị (với tỷ lệ có thể ghi tử số và mẫu số thay cho giá trị)")
+        error(
+            "gia_tri",
+            "thiếu giá trị (với tỷ lệ có thể ghi tử số và mẫu số thay cho giá trị; nếu ô có công thức, "
+            "hãy mở và lưu tệp trong Excel để có giá trị đã tính)",
+        )
         return None
     if metric.is_rate and not 0 <= value <= 100:
         error("gia_tri", f"tỷ lệ {value:g}% nằm ngoài khoảng 0–100")

@@ -361,7 +361,7 @@ def dump(store: Store) -> pd.DataFrame:
         SELECT o.unit_id, u.name AS unit_name, o.metric_id, m.name_vi AS metric_name,
                o.period_start, o.period_end, o.period_label, o.value, o.qualifier,
                o.numerator, o.denominator, m.unit AS unit_of_measure, o.source_id, o.source_quote,
-               o.value_text, o.note, o.obs_id
+               o.value_text, o.note, o.obs_id, o.upload_id
         FROM current_observations o
         JOIN units u ON u.unit_id = o.unit_id
         JOIN metrics m ON m.metric_id = o.metric_id
@@ -370,3 +370,65 @@ def dump(store: Store) -> pd.DataFrame:
     )
     assert list(frame.columns[: len(DUMP_COLUMNS)]) == DUMP_COLUMNS
     return frame
+
+
+def upload_log(store: Store) -> pd.DataFrame:
+    """Every upload, newest first: file, who, when, rows, and whether it was retracted."""
+    return _fetch(store, "SELECT * FROM uploads ORDER BY uploaded_at DESC")
+
+
+def audit_log(store: Store, limit: int = 5000) -> pd.DataFrame:
+    """The audit trail, newest first."""
+    return _fetch(store, "SELECT * FROM audit ORDER BY happened_at DESC LIMIT $limit", {"limit": limit})
+
+
+def current_units(store: Store, on: dt.date | None = None) -> pd.DataFrame:
+    """The units that exist on ``on`` (default today), by name: what a new quarter's upload may name."""
+    return _fetch(
+        store,
+        """
+        SELECT u.*, p.name AS parent_name
+        FROM units u LEFT JOIN units p ON p.unit_id = u.parent_id
+        WHERE (u.valid_from IS NULL OR u.valid_from <= $on) AND (u.valid_to IS NULL OR u.valid_to >= $on)
+        ORDER BY u.level, u.name
+        """,
+        {"on": on or dt.date.today()},
+    )
+
+
+def unit_successors(store: Store, unit_id: str) -> pd.DataFrame:
+    """What a pre-reform unit became: the post-reform units it went into, with the link's kind.
+
+    A former district's successors are the new communes its communes went into. ``disputed``
+    marks links the two upstream mappings disagree on; ``in_convert``/``in_dvhcvn`` say which holds it.
+    """
+    return _fetch(
+        store,
+        """
+        SELECT l.new_id AS unit_id, u.name, u.level, u.kind, p.name AS parent_name,
+               l.kind AS link_kind, l.in_convert, l.in_dvhcvn, l.disputed
+        FROM unit_links l
+        JOIN units u ON u.unit_id = l.new_id
+        LEFT JOIN units p ON p.unit_id = u.parent_id
+        WHERE l.old_id = $unit
+        ORDER BY l.disputed, u.name, l.new_id
+        """,
+        {"unit": unit_id},
+    )
+
+
+def unit_predecessors(store: Store, unit_id: str, level: str | None = None) -> pd.DataFrame:
+    """The pre-reform units a post-reform unit came from (``level``: only districts, say), by level and name."""
+    return _fetch(
+        store,
+        """
+        SELECT l.old_id AS unit_id, u.name, u.level, u.kind, p.name AS parent_name,
+               l.kind AS link_kind, l.in_convert, l.in_dvhcvn, l.disputed
+        FROM unit_links l
+        JOIN units u ON u.unit_id = l.old_id
+        LEFT JOIN units p ON p.unit_id = u.parent_id
+        WHERE l.new_id = $unit AND ($level::VARCHAR IS NULL OR u.level = $level::VARCHAR)
+        ORDER BY CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, u.name, l.old_id
+        """,
+        {"unit": unit_id, "level": level},
+    )

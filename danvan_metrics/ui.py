@@ -16,7 +16,7 @@ import streamlit as st
 from danvan_metrics import export, queries, urlstate
 from danvan_metrics.analysis import GroupStats
 from danvan_metrics.charts import parts_noun
-from danvan_metrics.formats import format_date, format_figure, format_measure, format_parts
+from danvan_metrics.formats import format_date, format_datetime, format_figure, format_measure, format_parts
 from danvan_metrics.model import Metric
 from danvan_metrics.store import Store, open_store
 
@@ -247,3 +247,42 @@ def _signed(gap: float, metric: Metric) -> str:
     unit = "điểm %" if metric.unit == "%" else metric.unit
     sign = "+" if gap > 0 else "−"
     return f"{sign}{format_measure(abs(gap), unit, metric.decimals)}"
+
+
+def uploads_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The upload log as a reader sees it."""
+    return pd.DataFrame(
+        {
+            "Mã tải lên": log["upload_id"],
+            "Tệp": log["file_name"],
+            "Người tải": log["uploaded_by"],
+            "Lúc": [format_datetime(t) for t in log["uploaded_at"]],
+            "Thêm mới": log["rows_added"],
+            "Thay thế": log["rows_replaced"],
+            "Trạng thái": [
+                "đang dùng" if s == "committed" else f"đã rút lại bởi {b} lúc {format_datetime(t)}"
+                for s, b, t in zip(log["status"], log["retracted_by"], log["retracted_at"], strict=True)
+            ],
+        }
+    )
+
+
+def audit_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The audit trail as a reader sees it."""
+    from danvan_metrics.audit import ACTION_LABELS
+
+    return pd.DataFrame(
+        {
+            "Lúc": [format_datetime(t) for t in log["happened_at"]],
+            "Người": log["actor"],
+            "Hoạt động": [ACTION_LABELS.get(a, a) for a in log["action"]],
+            "Chi tiết": log["detail"].fillna(""),
+        }
+    )
+
+
+def get_resolver() -> Any:
+    """The unit-name resolver over the store's registry (built once per data version)."""
+    from danvan_metrics.resolving import resolver_for
+
+    return resolver_for(get_store())

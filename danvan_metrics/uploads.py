@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import os
 import secrets
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -159,6 +160,12 @@ def _stored_for(
     return same, previous
 
 
+def _fault(point: str) -> None:
+    """Fault injection for the crash tests: die here, as a power cut would, when asked to."""
+    if os.environ.get("DANVAN_FAULT_POINT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def archive(store: Store, data: bytes, file_name: str) -> Path:
     """Keep the file byte-for-byte under its SHA-256 (written atomically, flushed to disk)."""
     folder = store.home / "uploads"
@@ -197,6 +204,7 @@ def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str) -> str
     if sha256_of(data) != preview.sha256:
         raise UploadError("Nội dung tệp đã thay đổi sau khi xem trước; hãy tải lên lại.")
     path = archive(store, data, preview.file_name)
+    _fault("after_archive")
     now = dt.datetime.now()  # microseconds order versions: the later commit is the current one
     upload_id = new_upload_id(now)
     rows = pd.DataFrame(
@@ -243,16 +251,19 @@ def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str) -> str
                  "archive_path": archive_path},
             )  # fmt: skip
             conn.execute(sql.load("upload_insert_rows"), {"at": now})
+            _fault("after_rows")
             conn.execute(sql.load("upload_affected"), {"upload_id": upload_id})
             conn.execute(sql.load("recompute_current"))
             conn.execute("DROP TABLE affected")
             _bump_version(conn, floor=store._file_version())
+            _fault("before_commit")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         finally:
             conn.unregister("incoming_rows")
+        _fault("after_commit")
         store._write_version(conn)
     return upload_id
 

@@ -31,11 +31,14 @@ class ExactResolver:
         frame = queries.units(store)
         self.units = [Unit(r.unit_id, r.name) for r in frame.itertuples()]
 
-    def resolve(self, text: str, *, on: dt.date | None = None, level: str | None = None) -> Sequence[Unit]:
-        return [u for u in self.units if text == u.unit_id or fold_key(text) == fold_key(u.name)]
+    def get(self, unit_id: str) -> Unit | None:
+        return next((u for u in self.units if u.unit_id == unit_id), None)
 
-    def suggest(self, text: str, limit: int = 5) -> Sequence[str]:
-        return [u.name for u in self.units if fold_key(text)[:3] in fold_key(u.name)][:limit]
+    def resolve(self, text: str, *, on: dt.date | None = None, level: str | None = None) -> Sequence[Unit]:
+        return [u for u in self.units if fold_key(text) == fold_key(u.name)]
+
+    def suggest(self, text: str, *, limit: int = 5) -> Sequence[Unit]:
+        return [u for u in self.units if fold_key(text)[:3] in fold_key(u.name)][:limit]
 
 
 def _prepare(store: Store, text: str, name: str = "quy1.csv") -> tuple[uploads.Preview, bytes]:

@@ -1,0 +1,14 @@
+"""Đăng nhập: only signed-in editors change data; everyone may look."""
+
+import streamlit as st
+
+from danvan_metrics import accounts, ui, ui_auth
+
+st.title("Đăng nhập")
+account = ui_auth.current_user()
+if account is not None:
+    st.success(f"Bạn đã đăng nhập với tên **{account.name}** ({accounts.ROLE_LABELS[account.role]}).")
+    st.page_link("pages/upload.py", label="Tải lên số liệu quý →")
+    st.stop()
+st.caption("Mọi người đều xem được số liệu. Chỉ cán bộ được giao mới đăng nhập để tải lên hoặc rút lại số liệu.")
+ui_auth.st_sign_in_form(ui.get_store())

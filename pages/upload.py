@@ -1,0 +1,35 @@
+"""Tải lên số liệu quý: template, upload, validation in Vietnamese, preview, commit, and retract."""
+
+import streamlit as st
+
+from danvan_metrics import ui, ui_auth, ui_upload
+from danvan_metrics.template import template_csv
+
+st.title("Tải lên số liệu quý")
+account = ui_auth.current_user()
+
+# 1. Who may upload
+if not ui_auth.is_editor(account):
+    st.info("Chỉ cán bộ được giao (biên tập viên, quản trị) mới tải lên hoặc rút lại số liệu.")
+    ui_auth.st_sign_in_form(ui.get_store())
+    st.stop()
+assert account is not None
+
+# 2. The template
+st.subheader("1. Tải mẫu")
+left, right = st.columns(2)
+left.download_button("⬇ Mẫu Excel (.xlsx) có danh sách chọn", ui_upload.template_for(account),
+                     file_name="mau-so-lieu-quy.xlsx", key="template_xlsx", on_click="ignore", width="stretch",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+right.download_button("⬇ Mẫu CSV", template_csv(), file_name="mau-so-lieu-quy.csv", mime="text/csv",
+                      key="template_csv", on_click="ignore", width="stretch")  # fmt: skip
+
+# 3. Upload, check, preview, commit
+st.subheader("2. Tải tệp lên và kiểm tra")
+upload = st.file_uploader("Chọn tệp .xlsx hoặc .csv", type=["xlsx", "csv", "txt", "tsv"], key="upload_file")
+if upload is not None:
+    ui_upload.st_preview_and_commit(upload.getvalue(), upload.name, account)
+
+# 4. The log, with retraction
+st.subheader("3. Các lần tải lên")
+ui_upload.st_upload_log(account)

@@ -1,0 +1,127 @@
+"""Sign-in and the upload page under AppTest: visitors change nothing, editors only their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from danvan_metrics import accounts, config, uploads
+from danvan_metrics.store import open_store
+from tests.apptest_helpers import open_app, page_text
+
+PASSWORD = "mat-khau-thu-nghiem-1"
+
+
+def _home() -> Path:
+    return config.state_dir()
+
+
+def _signed_in(page: str, name: str) -> AppTest:
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30)
+    at.session_state["auth_user"] = name
+    at.session_state["auth_last_active"] = dt.datetime.now()
+    at.run()
+    return at.switch_page(page).run()
+
+
+def test_a_visitor_sees_no_uploader_and_on_a_fresh_install_the_first_admin_command() -> None:
+    at = open_app("pages/upload.py")
+    assert not at.exception
+    assert not at.get("file_uploader")
+    text = page_text(at)
+    assert "Chỉ cán bộ được giao" in text
+    assert "python -m danvan_metrics user add TEN_DANG_NHAP --role admin" in [c.value for c in at.code]
+
+
+def test_a_wrong_password_is_refused_and_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
+    at = open_app("pages/sign_in.py")
+    at.text_input(key="sign_in_name").input("lan.nguyen")
+    at.text_input(key="sign_in_password").input("sai-mat-khau-1")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Tên đăng nhập hoặc mật khẩu không đúng."]
+    assert "auth_user" not in at.session_state
+    log = open_store().connect
+    with log() as conn:
+        assert conn.execute("SELECT actor, action FROM audit").fetchall() == [("lan.nguyen", "sign_in_failed")]
+
+
+def test_repeated_failures_lock_the_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DANVAN_MAX_FAILED_SIGNINS", "3")
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
+    at = open_app("pages/sign_in.py")
+    for password in ["sai-1-aaaaaa", "sai-2-aaaaaa", "sai-3-aaaaaa", PASSWORD]:
+        at.text_input(key="sign_in_name").input("lan.nguyen")
+        at.text_input(key="sign_in_password").input(password)
+        at.button[0].click().run()
+    assert "tạm khóa" in at.error[0].value  # the right password waits out the lock
+    assert "auth_user" not in at.session_state
+
+
+def test_the_right_password_signs_in_and_shows_the_uploader() -> None:
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
+    at = open_app("pages/sign_in.py")
+    at.text_input(key="sign_in_name").input("lan.nguyen")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert at.session_state["auth_user"] == "lan.nguyen"
+    at.switch_page("pages/upload.py").run()
+    assert at.get("file_uploader")
+    assert any("lan.nguyen" in m.value for m in at.sidebar.markdown)
+
+
+def test_an_idle_session_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30)
+    at.session_state["auth_user"] = "lan.nguyen"
+    at.session_state["auth_last_active"] = dt.datetime.now() - dt.timedelta(minutes=config.session_minutes() + 1)
+    at.run().switch_page("pages/upload.py").run()
+    assert not at.get("file_uploader")
+
+
+def _commit_as(name: str, text: str) -> str:
+    from danvan_metrics.resolving import resolver_for
+
+    store = open_store()
+    data = text.encode()
+    preview = uploads.prepare(store, data, f"{name}.csv", resolver_for(store))
+    assert preview.ok, preview.errors
+    return uploads.commit(store, preview, data, name)
+
+
+HEADER = "ma_don_vi,nam,quy,ma_chi_tieu,gia_tri\n"
+
+
+def test_an_editor_may_retract_only_their_own_uploads_and_an_admin_any() -> None:
+    accounts.add("lan", PASSWORD, "editor", home=_home())
+    accounts.add("minh", PASSWORD, "editor", home=_home())
+    accounts.add("quantri", PASSWORD, "admin", home=_home())
+    own = _commit_as("lan", HEADER + "pre-d001,2024,1,citizen_receptions,120\n")
+    other = _commit_as("minh", HEADER + "pre-d001,2024,2,citizen_receptions,130\n")
+    at = _signed_in("pages/upload.py", "lan")
+    assert at.selectbox(key="retract_id").options == [f"{own} · lan.csv · lan"]  # not another editor's upload
+    admin = _signed_in("pages/upload.py", "quantri")
+    assert {o.split(" · ")[0] for o in admin.selectbox(key="retract_id").options} == {own, other}
+    admin.selectbox(key="retract_id").set_value(other)
+    admin.checkbox[0].check()
+    admin.button(key="FormSubmitter:retract_form-Rút lại").click().run()
+    assert "Đã rút lại" in page_text(admin)
+    assert "đã rút lại bởi quantri" in admin.dataframe[0].value.to_csv()
+
+
+def test_an_editor_limited_to_a_unit_cannot_upload_for_another() -> None:
+    from danvan_metrics.resolving import resolver_for
+    from danvan_metrics.ui_upload import permission_issues
+
+    editor = accounts.add("phuong", PASSWORD, "editor", ["pre-d009"], home=_home())
+    store = open_store()
+    data = (HEADER + "pre-d001,2024,1,citizen_receptions,120\n").encode()
+    preview = uploads.prepare(store, data, "q1.csv", resolver_for(store))
+    assert [i.describe("q1.csv") for i in permission_issues(preview, editor)] == [
+        "tệp q1.csv, dòng 2, cột ma_don_vi: tài khoản phuong không được tải lên số liệu của Quận Ba Đình"
+    ]
+    assert os.environ["DANVAN_HOME"]  # the isolated test home, never ./instance
