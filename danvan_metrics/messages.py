@@ -25,3 +25,7 @@ SINGLE_POINT = (
     "Mỗi đơn vị mới có **một** số liệu cho chỉ tiêu này: chưa có chuỗi thời gian để xem xu hướng. "
     "Biểu đồ hiển thị các điểm hiện có; xu hướng sẽ hiện khi có thêm số liệu các quý."
 )
+NO_UNIT_FIGURES = "Đơn vị này chưa có số liệu. Cán bộ của đơn vị có thể tải lên số liệu quý ở trang “Tải lên số liệu”."
+REFORM_NOTE = (
+    "Từ 01/07/2025 chính quyền địa phương còn hai cấp (tỉnh và xã); quận, huyện không còn là đơn vị hành chính."
+)

@@ -432,3 +432,29 @@ def unit_predecessors(store: Store, unit_id: str, level: str | None = None) -> p
         """,
         {"unit": unit_id, "level": level},
     )
+
+
+def unit_picker(store: Store) -> pd.DataFrame:
+    """The units a person may look up: every unit with figures, and every unit of today's map.
+
+    With the province each lies in and its era (before / after the 1 July 2025 reform), sorted
+    by province, era and name, so a picker reads grouped by province.
+    """
+    return _fetch(
+        store,
+        """
+        SELECT u.unit_id, u.name, u.level, u.kind, u.valid_from, u.valid_to,
+               CASE WHEN u.level = 'province' THEN u.name
+                    WHEN p.level = 'province' THEN p.name ELSE g.name END AS province_name,
+               CASE WHEN u.valid_to IS NOT NULL AND u.valid_to < DATE '2025-07-01' THEN 'before' ELSE 'after' END
+                   AS era,
+               EXISTS (SELECT 1 FROM current_observations o WHERE o.unit_id = u.unit_id) AS has_figures
+        FROM units u
+        LEFT JOIN units p ON p.unit_id = u.parent_id
+        LEFT JOIN units g ON g.unit_id = p.parent_id
+        WHERE u.valid_to IS NULL OR u.valid_to >= current_date
+           OR EXISTS (SELECT 1 FROM current_observations o WHERE o.unit_id = u.unit_id)
+        ORDER BY regexp_replace(province_name, '^(Thành phố|Tỉnh) ', ''), era DESC,
+                 CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, u.name
+        """,
+    )

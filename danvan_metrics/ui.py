@@ -106,13 +106,20 @@ def st_url_select(
     default: str | None = None,
     format_func: Callable[[Any], str] = str,
     container: Any = None,
+    resolve: Callable[[str], str | None] | None = None,
     **kwargs: Any,
 ) -> str | None:
-    """A selectbox whose value lives in the URL (``?param=value``) as well as in the session."""
+    """A selectbox whose value lives in the URL (``?param=value``) as well as in the session.
+
+    ``resolve`` turns a link's free text into an option (a unit name such as "Q. Ba Đình").
+    """
     options = list(options)
     current = st.session_state.get(key)
     if key not in st.session_state or current not in options:
-        st.session_state[key] = urlstate.decode_one(st.query_params.get(param), options, default)
+        raw = st.query_params.get(param)
+        if raw is not None and raw not in options and resolve is not None:
+            raw = resolve(raw)
+        st.session_state[key] = urlstate.decode_one(raw, options, default)
     value = (container or st).selectbox(label, options, key=key, format_func=format_func, **kwargs)
     _sync_url(param, value)
     return value
@@ -286,3 +293,79 @@ def get_resolver() -> Any:
     from danvan_metrics.resolving import resolver_for
 
     return resolver_for(get_store())
+
+
+ERA_LABELS = {"before": "trước 01/07/2025", "after": "từ 01/07/2025"}
+
+
+def unit_label(picker: pd.DataFrame) -> dict[str, str]:
+    """Unit id → "Quận Ba Đình · Thành phố Hà Nội · trước 01/07/2025 ●" (● : has figures)."""
+    return {
+        row.unit_id: (
+            f"{row.name} · {row.province_name} · {ERA_LABELS[row.era]}" if row.level != "province"
+            else f"{row.name} · {ERA_LABELS[row.era]}"
+        ) + (" ●" if row.has_figures else "")
+        for row in picker.itertuples(index=False)
+    }  # fmt: skip
+
+
+def resolve_unit_text(text: str, allowed: set[str]) -> str | None:
+    """The one unit among ``allowed`` that a link's text names, or None when none or several do."""
+    found = [c.unit_id for c in get_resolver().resolve(text) if c.unit_id in allowed]
+    return found[0] if len(found) == 1 else None
+
+
+LINK_KIND_LABELS = {"full": "toàn bộ", "partial": "một phần"}
+
+
+def _link_label(row: Any) -> str:
+    label = f"{row.name} ({LINK_KIND_LABELS.get(row.link_kind, row.link_kind)})"
+    return label + (" ⚠ hai nguồn không thống nhất" if row.disputed else "")
+
+
+def st_reform_links(unit_id: str) -> None:
+    """What a former unit became, or what a new unit came from, each a link to its profile."""
+    from danvan_metrics.messages import REFORM_NOTE
+
+    successors = query("unit_successors", unit_id)
+    predecessors = query("unit_predecessors", unit_id)
+    if successors.empty and predecessors.empty:
+        return
+    with st.container(border=True):
+        if not successors.empty:
+            st.markdown(f"**Sau sắp xếp ngày 01/07/2025, đơn vị này nhập vào {len(successors)} đơn vị mới:**")
+        else:
+            st.markdown(f"**Hình thành ngày 01/07/2025 từ {len(predecessors)} đơn vị cũ:**")
+        links = successors if not successors.empty else predecessors
+        shown = links.head(60)
+        for column, row in zip(st.columns(3) * ((len(shown) + 2) // 3), shown.itertuples(index=False), strict=False):
+            column.page_link("pages/unit_profile.py", label=_link_label(row), query_params={"don_vi": row.unit_id})
+        if len(links) > len(shown):
+            st.caption(f"… và {len(links) - len(shown)} đơn vị khác.")
+        if bool(links["disputed"].any()):
+            st.caption(
+                "⚠: hai danh mục sắp xếp đơn vị công khai ghi khác nhau về liên kết này; cả hai đều được giữ, "
+                "không tự chọn một."
+            )
+        st.caption(REFORM_NOTE)
+
+
+def st_predecessor_figures(unit_id: str) -> None:
+    """Figures of the former units a new unit came from, clearly labelled as belonging to them."""
+    predecessors = query("unit_predecessors", unit_id)
+    if predecessors.empty:
+        return
+    figures = query("figures", predecessors["unit_id"].tolist())
+    if figures.empty:
+        return
+    st.header("Số liệu của các đơn vị cũ")
+    st.caption(
+        "Các số liệu dưới đây thuộc đơn vị hành chính cũ (trước 01/07/2025), không phải của đơn vị hiện nay; "
+        "chỉ để tham khảo lịch sử, không cộng dồn sang đơn vị mới."
+    )
+    kinds = dict(zip(predecessors["unit_id"], predecessors["link_kind"], strict=True))
+    for former_id, group in figures.groupby("unit_id", sort=False):
+        name = str(group["unit_name"].iloc[0])
+        part = "toàn bộ" if kinds.get(former_id) == "full" else "một phần"
+        st.subheader(f"{name} (đơn vị cũ, trước 01/07/2025 · nhập {part} vào đơn vị này)")
+        st.dataframe(figures_table(group), hide_index=True, width="stretch")

@@ -1,27 +1,25 @@
-"""Hồ sơ đơn vị: everything about one unit, by category, each figure a card with period, source and quote."""
+"""Hồ sơ đơn vị: everything about one unit, by category, and what it became or came from (2025 reform)."""
 
 import streamlit as st
 
 from danvan_metrics import messages, ui
 
-# 1. Selection
-units = ui.query("units_with_figures")
-if units.empty:
+# 1. Selection: grouped by province, with the era of each unit (● has figures)
+picker = ui.query("unit_picker")
+if picker.empty:
     st.title("Hồ sơ đơn vị")
     st.info(messages.NO_DATA)
     st.stop()
-names = dict(zip(units["unit_id"], units["name"], strict=True))
+labels = ui.unit_label(picker)
+with_figures = picker.loc[picker["has_figures"], "unit_id"].tolist()
 unit_id = ui.st_url_select(
-    "Đơn vị",
-    list(names),
-    key="profile_unit",
-    param="don_vi",
-    default=ui.my_unit() or next(iter(names)),
-    format_func=names.__getitem__,
-)
-unit = units.loc[units["unit_id"] == unit_id].iloc[0]
+    "Đơn vị (● có số liệu)", list(labels), key="profile_unit", param="don_vi",
+    default=ui.my_unit() if ui.my_unit() in labels else (with_figures or list(labels))[0],
+    format_func=labels.__getitem__, resolve=lambda text: ui.resolve_unit_text(text, set(labels)),
+)  # fmt: skip
+unit = ui.query("units").set_index("unit_id").loc[unit_id]
 
-# 2. Header: who the unit is
+# 2. Header: who the unit is, and its place in the reform
 st.title(f"Hồ sơ: {unit['name']}")
 profile = ui.query("unit_profile", unit_id)
 facts = [str(unit["kind"]).capitalize()]
@@ -29,14 +27,21 @@ if isinstance(unit["parent_name"], str):
     facts.append(f"thuộc {unit['parent_name']}")
 if ui.unit_validity(unit):
     facts.append(ui.unit_validity(unit))
-st.caption(" · ".join(facts) + f" · {len(profile)} số liệu từ {profile['source_id'].nunique()} văn bản nguồn")
+st.caption(" · ".join(facts) + f" · {len(profile)} số liệu từ {profile['source_id'].nunique()} nguồn")
+ui.st_reform_links(unit_id)
 
 # 3. Every figure, by category, as cards
+if profile.empty:
+    st.info(messages.NO_UNIT_FIGURES)
 for category, group in profile.groupby("category", sort=True):
     st.subheader(category)
     for column, (_, row) in zip(st.columns(3) * ((len(group) + 2) // 3), group.iterrows(), strict=False):
         with column:
             ui.st_figure_card(row, with_quote=True)
 
-# 4. Downloads of exactly these figures
-ui.st_downloads(profile, "ho-so", str(unit["name"]), key="profile_download")
+# 4. Figures of the former units it came from, labelled as theirs
+ui.st_predecessor_figures(unit_id)
+
+# 5. Downloads of exactly these figures
+if not profile.empty:
+    ui.st_downloads(profile, "ho-so", str(unit["name"]), key="profile_download")

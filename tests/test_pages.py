@@ -143,3 +143,27 @@ def test_data_page_offers_downloads_of_the_rows_shown() -> None:
     assert len(buttons) == 2
     assert "33" not in table_text(at).splitlines()[0]
     assert len(at.dataframe[0].value) == 8  # Ba Đình's eight figures
+
+
+def test_a_former_districts_profile_links_to_the_communes_it_became() -> None:
+    at = open_app("pages/unit_profile.py", don_vi="pre-d001")
+    assert "nhập vào 8 đơn vị mới" in page_text(at)
+    links = [link.proto.label for link in at.get("page_link")]
+    assert any(label.startswith("Phường Ba Đình (") for label in links)
+
+
+def test_a_new_communes_profile_shows_former_units_figures_labelled_as_theirs() -> None:
+    at = open_app("pages/unit_profile.py", don_vi="post-c00004")
+    assert at.title[0].value == "Hồ sơ: Phường Ba Đình"
+    assert "Hình thành ngày 01/07/2025 từ" in page_text(at)
+    assert "không phải của đơn vị hiện nay" in page_text(at)
+    assert [s.value for s in at.subheader] == [
+        "Quận Ba Đình (đơn vị cũ, trước 01/07/2025 · nhập một phần vào đơn vị này)"
+    ]
+    assert "91,94%" in table_text(at)
+
+
+def test_a_link_may_name_the_unit_as_people_write_it() -> None:
+    at = open_app("pages/unit_profile.py", don_vi="TP Bạc Liêu")
+    assert at.title[0].value == "Hồ sơ: Thành phố Bạc Liêu"
+    assert at.query_params["don_vi"] == "pre-d954"  # the link is rewritten to the stable id
