@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from danvan_metrics import ui, ui_auth
+from danvan_metrics import config, ui, ui_auth
 from danvan_metrics.messages import APP_TITLE, SIDEBAR_NOTE, UNEXPECTED_ERROR
 from danvan_metrics.store import StoreBusyError
 
@@ -32,6 +32,9 @@ try:
         *([AUDIT_PAGE] if ui_auth.is_admin(account) else []),
         ACCOUNT_PAGE if account else SIGN_IN_PAGE,
     ]
+    if account is None and config.require_sign_in():  # this deployment shows nothing to visitors
+        st.navigation([SIGN_IN_PAGE]).run()
+        st.stop()
     page = st.navigation({"Số liệu": VIEW_PAGES, "Cập nhật": work})
     ui.st_my_unit(ui.query("units_with_figures"))
     ui_auth.st_account_box(store)

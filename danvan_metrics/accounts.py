@@ -57,6 +57,7 @@ class Account:
     failed: int = 0
     locked_until: str | None = None
     created_at: str = ""
+    email: str | None = None  # for sign-in through the organisation's identity provider (OIDC)
 
     def may_upload_for(self, unit_id: str) -> bool:
         """Whether this account may add or withdraw figures of ``unit_id``."""
@@ -128,7 +129,20 @@ def check_password_strength(password: str) -> None:
         raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
 
 
-def add(name: str, password: str, role: str, units: Sequence[str] = (), home: Path | None = None) -> Account:
+def by_email(email: str, home: Path | None = None) -> Account | None:
+    """The account an identity provider's verified e-mail maps to (case-insensitive), if any."""
+    wanted = email.strip().casefold()
+    return next((a for a in _read(accounts_path(home)).values() if a.email and a.email.casefold() == wanted), None)
+
+
+def add(
+    name: str,
+    password: str,
+    role: str,
+    units: Sequence[str] = (),
+    home: Path | None = None,
+    email: str | None = None,
+) -> Account:
     """Create an account.
 
     Raises:
@@ -148,6 +162,7 @@ def add(name: str, password: str, role: str, units: Sequence[str] = (), home: Pa
             password_hash=_HASHER.hash(password),
             units=list(units),
             created_at=dt.datetime.now().isoformat(timespec="seconds"),
+            email=email or None,
         )
         accounts[name] = account
     return account

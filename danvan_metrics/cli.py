@@ -121,7 +121,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     actor = f"cli:{getpass.getuser()}"
     if args.user_command == "add":
-        account = accounts.add(args.name, _read_password(args), args.role, args.units or (), home)
+        account = accounts.add(args.name, _read_password(args), args.role, args.units or (), home, args.email)
         audit.record(store, actor, audit.Action.ACCOUNT, f"tạo {account.name} ({account.role})")
         print(f"Đã tạo tài khoản {account.name} ({accounts.ROLE_LABELS[account.role]}).")
     elif args.user_command == "passwd":
@@ -156,6 +156,7 @@ def _add_user_commands(sub: Any) -> None:
     add.add_argument("name", help="sign-in name: 2–40 characters a–z, 0–9, '.', '_' or '-'")
     add.add_argument("--role", choices=[r.value for r in accounts.Role], required=True,
                      help="viewer (look only), editor (upload, retract own uploads) or admin (everything)")  # fmt: skip
+    add.add_argument("--email", help="e-mail the organisation's identity provider signs this person in with (SSO)")
     add.add_argument("--units", nargs="*", metavar="UNIT_ID",
                      help="limit an editor to these unit ids (default: every unit)")  # fmt: skip
     actions.add_parser("list", help="list accounts with role, units and state")

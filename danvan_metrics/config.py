@@ -59,3 +59,8 @@ def lockout_minutes() -> float:
 def session_minutes() -> float:
     """Inactivity after which a signed-in session ends (``DANVAN_SESSION_MINUTES``, default 30)."""
     return _env_number("DANVAN_SESSION_MINUTES", 30)
+
+
+def require_sign_in() -> bool:
+    """Whether viewing needs sign-in too (``DANVAN_REQUIRE_SIGN_IN=1``); by default anyone may look."""
+    return os.environ.get("DANVAN_REQUIRE_SIGN_IN", "").strip().lower() in {"1", "true", "yes", "on"}

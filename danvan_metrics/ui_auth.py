@@ -25,7 +25,11 @@ def current_user(now: dt.datetime | None = None) -> Account | None:
     """The signed-in account, or None; a session idle longer than the limit is signed out."""
     name = st.session_state.get(USER_KEY)
     if not name:
-        return None
+        name = _identity_provider_account()
+        if not name:
+            return None
+        st.session_state[USER_KEY] = name
+        st.session_state[ACTIVE_KEY] = now or dt.datetime.now()
     now = now or dt.datetime.now()
     last = st.session_state.get(ACTIVE_KEY)
     if last is None or now - last > dt.timedelta(minutes=config.session_minutes()):
@@ -38,6 +42,28 @@ def current_user(now: dt.datetime | None = None) -> Account | None:
         return None
     st.session_state[ACTIVE_KEY] = now
     return account
+
+
+def sso_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` configures sign-in through an identity provider (``[auth]``)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 — no secrets file at all
+        return False
+
+
+def _identity_provider_account() -> str | None:
+    """The account mapped to the identity provider's signed-in user (by e-mail), if any."""
+    if not sso_configured():
+        return None
+    try:
+        if not st.user.is_logged_in:
+            return None
+        email = str(st.user.get("email") or "")
+    except Exception:  # noqa: BLE001
+        return None
+    account = accounts.by_email(email, config.state_dir()) if email else None
+    return account.name if account and not account.disabled else None
 
 
 def _forget() -> None:
@@ -61,6 +87,10 @@ def st_sign_in_form(store: Store) -> None:
     if not accounts.has_accounts(config.state_dir()):
         st_first_admin_hint()
         return
+    if sso_configured():
+        if st.button("Đăng nhập bằng tài khoản cơ quan (SSO)", key="sso_sign_in", type="primary"):
+            st.login()
+        st.caption("Hoặc đăng nhập bằng tài khoản của hệ thống:")
     with st.form("sign_in_form", clear_on_submit=True):
         name = st.text_input("Tên đăng nhập", key="sign_in_name", autocomplete="username")
         password = st.text_input("Mật khẩu", type="password", key="sign_in_password", autocomplete="current-password")
@@ -98,5 +128,7 @@ def st_account_box(store: Store) -> Account | None:
     if st.sidebar.button("Đăng xuất", key="sign_out"):
         audit.record(store, account.name, Action.SIGN_OUT)
         _forget()
+        if sso_configured() and st.user.is_logged_in:
+            st.logout()
         st.rerun()
     return account

@@ -125,3 +125,17 @@ def test_an_editor_limited_to_a_unit_cannot_upload_for_another() -> None:
         "tệp q1.csv, dòng 2, cột ma_don_vi: tài khoản phuong không được tải lên số liệu của Quận Ba Đình"
     ]
     assert os.environ["DANVAN_HOME"]  # the isolated test home, never ./instance
+
+
+def test_viewing_can_require_sign_in_by_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DANVAN_REQUIRE_SIGN_IN", "1")
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
+    at = open_app()
+    assert at.title[0].value == "Đăng nhập"
+    assert not at.get("plotly_chart") and not at.dataframe  # no figure reaches a visitor
+
+
+def test_an_identity_provider_email_maps_to_its_account() -> None:
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=_home(), email="Lan.Nguyen@example.gov.vn")
+    assert accounts.by_email("lan.nguyen@example.gov.vn", _home()).name == "lan.nguyen"
+    assert accounts.by_email("ai.do@example.gov.vn", _home()) is None
