@@ -37,7 +37,9 @@ try:
         st.stop()
     page = st.navigation({"Số liệu": VIEW_PAGES, "Cập nhật": work})
     ui.st_my_unit(ui.query("units_with_figures"))
+    ui.st_presentation_toggle()
     ui_auth.st_account_box(store)
+    ui.st_presentation_frame()
     st.sidebar.caption(SIDEBAR_NOTE)
     page.run()
 except StoreBusyError as exc:

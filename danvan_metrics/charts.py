@@ -8,6 +8,7 @@ Colours are Okabe–Ito (safe for colour-vision deficiencies); text is at least 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -373,4 +374,84 @@ def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
         yaxis={"autorange": "reversed", "showgrid": False, "automargin": True},
         margin={"l": 10, "r": 10, "t": 70, "b": 20},
     )
+    return figure
+
+
+@dataclass(frozen=True, slots=True)
+class ChartNote:
+    """What a figure must say about itself so a cropped screenshot still tells what, when and from where."""
+
+    subtitle: str
+    sources: tuple[str, ...]
+    updated: dt.datetime | dt.date | None = None
+
+    def footnote(self) -> str:
+        """ "Nguồn: …; số liệu cập nhật dd/mm/yyyy"."""
+        sources = "; ".join(self.sources) if self.sources else "không rõ"
+        text = f"Nguồn: {sources}"
+        if self.updated is not None:
+            text += f" · số liệu cập nhật {format_date(self.updated)}"
+        return text
+
+
+MAX_NAMED_UNITS = 4
+MAX_NAMED_SOURCES = 3
+
+
+def chart_note(frame: pd.DataFrame, updated: dt.datetime | dt.date | None = None, extra: str = "") -> ChartNote:
+    """The subtitle (periods and units) and source list of the figures in ``frame``."""
+    periods = list(dict.fromkeys(str(p) for p in frame.get("period_label", pd.Series(dtype="str"))))
+    units = list(dict.fromkeys(str(u) for u in frame.get("unit_name", pd.Series(dtype="str"))))
+    period_text = "Kỳ: " + (", ".join(periods[:3]) + (f" và {len(periods) - 3} kỳ khác" if len(periods) > 3 else ""))
+    if len(units) <= MAX_NAMED_UNITS:
+        unit_text = ", ".join(units)
+    else:
+        unit_text = ", ".join(units[:MAX_NAMED_UNITS]) + f" và {len(units) - MAX_NAMED_UNITS} đơn vị khác"
+    parts = [p for p in (period_text if periods else "", unit_text, extra) if p]
+    sources: list[str] = []
+    if "source_publisher" in frame and "source_published" in frame:
+        for publisher, published in zip(frame["source_publisher"], frame["source_published"], strict=True):
+            label = f"{publisher}, {format_date(published)}" if isinstance(publisher, str) else "tệp tải lên"
+            if label not in sources:
+                sources.append(label)
+    if len(sources) > MAX_NAMED_SOURCES:
+        sources = [*sources[:MAX_NAMED_SOURCES], f"và {len(sources) - MAX_NAMED_SOURCES} nguồn khác"]
+    return ChartNote(" · ".join(parts), tuple(sources), updated)
+
+
+PRESENT_TITLE_SIZE = 30
+PRESENT_FONT_SIZE = 19
+PRESENT_HEIGHT = 900
+
+
+def describe(figure: go.Figure, note: ChartNote | None, present: bool = False) -> go.Figure:
+    """Put the subtitle and the source footnote inside the figure; in presentation mode, enlarge it.
+
+    Presentation mode: title ≥ 28 px, labels ≥ 18 px, high contrast on white, a 16:9-friendly height.
+    """
+    title = figure.layout.title.text or ""
+    title_size = PRESENT_TITLE_SIZE if present else 20
+    font_size = PRESENT_FONT_SIZE if present else BASE_FONT_SIZE
+    if note is not None and note.subtitle:
+        title = f"{title}<br><span style='font-size:{round(font_size * 0.9)}px;color:#444'>{note.subtitle}</span>"
+    figure.update_layout(title={"text": title, "font": {"size": title_size, "color": "#000000"}})
+    margin_top = (figure.layout.margin.t or 80) + (30 if note is not None and note.subtitle else 0)
+    margin_bottom = (figure.layout.margin.b or 40) + ((70 if present else 40) if note is not None else 0)
+    if note is not None:
+        figure.add_annotation(
+            text=note.footnote(), xref="paper", yref="paper", x=0, y=0, yshift=-margin_bottom + 8,
+            xanchor="left", yanchor="bottom", showarrow=False, align="left",
+            font={"size": max(13, font_size - 3), "color": "#333333"},
+        )  # fmt: skip
+    figure.update_layout(margin={"t": margin_top + (30 if present else 0), "b": margin_bottom})
+    height = figure.layout.height or 400
+    figure.update_layout(height=max(height, PRESENT_HEIGHT) if present else height + 40)
+    if present:
+        figure.update_layout(font={"size": font_size, "color": "#000000"})
+        figure.update_xaxes(tickfont={"size": font_size, "color": "#000000"}, title_font={"size": font_size})
+        figure.update_yaxes(tickfont={"size": font_size, "color": "#000000"}, title_font={"size": font_size})
+        figure.update_traces(textfont={"size": font_size}, selector={"type": "bar"})
+        for annotation in figure.layout.annotations:
+            if annotation.font.size is None or annotation.font.size < font_size - 3:
+                annotation.font.size = font_size - 3
     return figure

@@ -369,3 +369,66 @@ def st_predecessor_figures(unit_id: str) -> None:
         part = "toàn bộ" if kinds.get(former_id) == "full" else "một phần"
         st.subheader(f"{name} (đơn vị cũ, trước 01/07/2025 · nhập {part} vào đơn vị này)")
         st.dataframe(figures_table(group), hide_index=True, width="stretch")
+
+
+PRESENT_KEY = "present"
+PRESENT_PARAM = "present"
+PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stSelectbox"],
+[data-testid="stMultiSelect"], [data-testid="stDownloadButton"], [data-testid="stDataFrame"],
+[data-testid="stCaptionContainer"], [data-testid="stHeading"], [data-testid="stPageLink"],
+[data-testid="stBaseButton-secondary"], [data-testid="stExpander"] { display: none !important; }
+.st-key-present_exit [data-testid="stBaseButton-secondary"] { display: inline-flex !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.5rem 1.5rem !important; max-width: 100% !important; }
+[data-testid="stApp"] { background: #FFFFFF !important; }
+</style>
+"""
+
+
+def presenting() -> bool:
+    """Presentation mode: the sidebar toggle, or ``?present=1`` in the link."""
+    if PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = st.query_params.get(PRESENT_PARAM) == "1"
+    return bool(st.session_state[PRESENT_KEY])
+
+
+def st_presentation_toggle() -> None:
+    """In the sidebar: the presentation-mode switch, kept in the URL as ``present=1``."""
+    presenting()
+    on = st.sidebar.toggle("Chế độ trình chiếu", key=PRESENT_KEY, help="Ẩn thanh bên và bộ lọc; biểu đồ chữ lớn, 16:9.")
+    _sync_url(PRESENT_PARAM, "1" if on else None)
+
+
+def st_presentation_frame() -> None:
+    """When presenting: hide the chrome and the filters, and offer a way back."""
+    if not presenting():
+        return
+    st.html(PRESENT_CSS)
+    with st.container(key="present_exit"):
+        st.button("✕ Thoát trình chiếu", key="present_exit_button", on_click=_leave_presentation)
+
+
+def _leave_presentation() -> None:
+    # A callback runs before the rerun, when the toggle's state may still be changed.
+    st.session_state[PRESENT_KEY] = False
+    _sync_url(PRESENT_PARAM, None)
+
+
+def st_chart(figure: Any, *, key: str, frame: pd.DataFrame, name_parts: Sequence[str], extra: str = "") -> None:
+    """Show a figure that describes itself (title, periods and units, sources, data date), in any mode.
+
+    The chart's own camera button saves a 1920×1080 PNG named after what it shows.
+    """
+    from danvan_metrics.charts import chart_note, describe
+
+    note = chart_note(frame, query("last_updated"), extra)
+    figure = describe(figure, note, present=presenting())
+    name = export.download_name(*name_parts, ext="png").removesuffix(".png")
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "filename": name},
+        "locale": "vi",
+    }
+    st.plotly_chart(figure, key=key, width="stretch", config=config)

@@ -76,7 +76,8 @@ ranked, stats = analysis.rank_and_gaps(frame, metric.direction)
 # 3. Figure, with the honesty notes beside it
 if not bool(frame["same_period"].all()):
     st.warning(messages.MIXED_PERIODS)
-st.plotly_chart(build_compare_figure(frame, metric, mine, stats), key="compare_chart", width="stretch")
+ui.st_chart(build_compare_figure(frame, metric, mine, stats), key="compare_chart", frame=frame,
+            name_parts=["so-sanh", metric.name_vi, period_key or "moi-nhat"])  # fmt: skip
 if stats is not None:
     st.caption(f"Tốt nhất: {stats.best_unit} · trung vị của {stats.n} đơn vị cùng kỳ.")
 elif metric.direction == "neutral":

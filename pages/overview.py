@@ -37,6 +37,7 @@ for unit in ordered:
 st.header("Số liệu hiện có")
 matrix = analysis.coverage_matrix(coverage, units, sorted(catalog["category"].unique()))
 today = dt.date.today()
-st.plotly_chart(build_coverage_figure(matrix, today), key="coverage_chart", width="stretch")
+ui.st_chart(build_coverage_figure(matrix, today), key="coverage_chart", frame=ui.query("figures"),
+            name_parts=["so-lieu-hien-co", today.isoformat()])  # fmt: skip
 st.caption("Ô trắng: chưa có số liệu của lĩnh vực đó — đơn vị có thể bổ sung qua tải lên số liệu quý.")
 ui.st_downloads(ui.query("figures"), "tong-quan", "tat-ca-so-lieu", key="overview_download")

@@ -47,7 +47,8 @@ if frame.empty:
 # 3. Figure
 if bool((frame.groupby("unit_id").size() <= 1).all()):
     st.info(messages.SINGLE_POINT)
-st.plotly_chart(build_trend_figure(frame, metric, ui.my_unit()), key="trend_chart", width="stretch")
+ui.st_chart(build_trend_figure(frame, metric, ui.my_unit()), key="trend_chart", frame=frame,
+            name_parts=["xu-huong", metric.name_vi])  # fmt: skip
 st.caption(
     "Mỗi điểm đặt ở ngày cuối kỳ của số liệu; vạch mờ cho biết kỳ đó dài bao lâu (quý, năm, nhiệm kỳ). "
     "Điểm rỗng hình thoi: số liệu là cận hoặc ước tính."

@@ -112,3 +112,24 @@ def test_coverage_figure_colours_cells_by_recency(real_store: Store) -> None:
     empty = dict(zip(heatmap.y, heatmap.z, strict=True))["Quận Thanh Xuân"][list(heatmap.x).index("An sinh xã hội")]
     assert buckets[empty] == "Chưa có số liệu"
     assert dict(zip(heatmap.y, heatmap.text, strict=True))["Thành phố Bạc Liêu"][0] == "6"
+
+
+def test_describe_puts_periods_units_and_sources_inside_the_figure(real_store: Store) -> None:
+    from danvan_metrics.charts import chart_note, describe
+
+    frame = queries.compare(real_store, "communes")
+    metric = queries.metric(real_store, "communes")
+    note = chart_note(frame, dt.datetime(2026, 11, 26, 9, 0))
+    assert note.subtitle == (
+        "Kỳ: Tại ngày 02/06/2020, Tại ngày 17/09/2021, Tại ngày 16/12/2021 · "
+        "Quận Ba Đình, Huyện Đa Krông, Quận Thanh Xuân"
+    )
+    assert note.footnote() == (
+        "Nguồn: Ban Tuyên giáo Quận ủy Ba Đình, 02/06/2020; Báo Quảng Trị, 17/09/2021; UBND quận Thanh Xuân, "
+        "16/12/2021 · số liệu cập nhật 26/11/2026"
+    )
+    shown = describe(build_compare_figure(frame, metric), note, present=True)
+    assert shown.layout.title.font.size >= 28
+    assert shown.layout.font.size >= 18
+    texts = [a.text for a in shown.layout.annotations]
+    assert note.footnote() in texts and any("không cùng kỳ" in t for t in texts)  # the warning stays visible

@@ -42,7 +42,11 @@ def test_overview_puts_my_unit_first() -> None:
 def test_compare_default_shows_rate_with_case_count_and_table_with_quote() -> None:
     at = open_app("pages/compare.py")
     spec = chart_specs(at)[0]
-    assert spec["layout"]["title"]["text"] == "Tỷ lệ giải quyết đơn khiếu nại (%)"
+    title = spec["layout"]["title"]["text"]
+    assert title.startswith("Tỷ lệ giải quyết đơn khiếu nại (%)<br>")
+    assert "Kỳ: Nhiệm kỳ 2015–2020 · Quận Ba Đình" in title  # the figure says when and who
+    footnotes = [a["text"] for a in spec["layout"]["annotations"] if a["text"].startswith("Nguồn:")]
+    assert footnotes and footnotes[0].startswith("Nguồn: Ban Tuyên giáo Quận ủy Ba Đình, 02/06/2020 · số liệu cập nhật")
     assert spec["data"][0]["text"] == ["91,94% · 217/236 đơn"]
     table = at.dataframe[0].value
     assert table.loc[0, "Trích dẫn nguyên văn"] == "đã giải quyết 217/236 đơn khiếu nại, đạt tỷ lệ 91,94%"
