@@ -74,7 +74,8 @@ for source in sources.itertuples(index=False):
     if picked_sources and source.source_id not in picked_sources:
         continue
     with st.expander(
-        f"📄 {source.title} — {source.publisher}, {format_date(source.published)} · {source.n_figures} số liệu"
+        f"{source.title} — {source.publisher}, {format_date(source.published)} · {source.n_figures} số liệu",
+        icon=":material/description:",
     ):
         st.markdown(
             f"**Mã nguồn:** `{source.source_id}` · **Loại:** {source.doc_kind} · "
