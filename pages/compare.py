@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from danvan_metrics import analysis, messages, ui
+from danvan_metrics import analysis, messages, ui, ui_slides
 from danvan_metrics.charts import build_compare_figure
 from danvan_metrics.model import Period
 
@@ -76,8 +76,14 @@ ranked, stats = analysis.rank_and_gaps(frame, metric.direction)
 # 3. Figure, with the honesty notes beside it
 if not bool(frame["same_period"].all()):
     st.warning(messages.MIXED_PERIODS)
-ui.st_chart(build_compare_figure(frame, metric, mine, stats), key="compare_chart", frame=frame,
-            name_parts=["so-sanh", metric.name_vi, period_key or "moi-nhat"])  # fmt: skip
+ui.st_chart(
+    build_compare_figure(frame, metric, mine, stats),
+    key="compare_chart",
+    frame=frame,
+    name_parts=["so-sanh", metric.name_vi, period_key or "moi-nhat"],
+)
+spec = ("compare", metric_id, tuple(members) if members is not None else None, period_key, mine)
+ui_slides.st_chart_exports(spec, key="compare_export", name_parts=["so-sanh", metric.name_vi, period_key or "moi-nhat"])
 if stats is not None:
     st.caption(f"Tốt nhất: {stats.best_unit} · trung vị của {stats.n} đơn vị cùng kỳ.")
 elif metric.direction == "neutral":

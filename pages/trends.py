@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from danvan_metrics import messages, ui
+from danvan_metrics import messages, ui, ui_slides
 from danvan_metrics.charts import build_trend_figure
 
 st.title("Xu hướng theo thời gian")
@@ -47,8 +47,14 @@ if frame.empty:
 # 3. Figure
 if bool((frame.groupby("unit_id").size() <= 1).all()):
     st.info(messages.SINGLE_POINT)
-ui.st_chart(build_trend_figure(frame, metric, ui.my_unit()), key="trend_chart", frame=frame,
-            name_parts=["xu-huong", metric.name_vi])  # fmt: skip
+ui.st_chart(
+    build_trend_figure(frame, metric, ui.my_unit()),
+    key="trend_chart",
+    frame=frame,
+    name_parts=["xu-huong", metric.name_vi],
+)
+ui_slides.st_chart_exports(("trend", metric_id, tuple(picked) or None, ui.my_unit()), key="trend_export",
+                           name_parts=["xu-huong", metric.name_vi])  # fmt: skip
 st.caption(
     "Mỗi điểm đặt ở ngày cuối kỳ của số liệu; vạch mờ cho biết kỳ đó dài bao lâu (quý, năm, nhiệm kỳ). "
     "Điểm rỗng hình thoi: số liệu là cận hoặc ước tính."

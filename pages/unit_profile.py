@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from danvan_metrics import messages, ui
+from danvan_metrics import messages, ui, ui_slides
 
 # 1. Selection: grouped by province, with the era of each unit (● has figures)
 picker = ui.query("unit_picker")
@@ -42,6 +42,7 @@ for category, group in profile.groupby("category", sort=True):
 # 4. Figures of the former units it came from, labelled as theirs
 ui.st_predecessor_figures(unit_id)
 
-# 5. Downloads of exactly these figures
+# 5. Downloads of exactly these figures, and the unit's deck for a meeting
 if not profile.empty:
     ui.st_downloads(profile, "ho-so", str(unit["name"]), key="profile_download")
+    ui_slides.st_profile_deck(unit_id, str(unit["name"]))

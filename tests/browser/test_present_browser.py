@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, expect
+from pptx import Presentation
 
 from tests.browser.conftest import ARTIFACTS, wait_for_app
 
@@ -39,4 +42,22 @@ def test_presentation_mode_hides_the_chrome_and_keeps_the_chart(
     page.get_by_role("button", name="✕ Thoát trình chiếu").click()
     wait_for_app(page)
     expect(page.get_by_test_id("stSidebar")).to_be_visible()
+    context.close()
+
+
+def test_a_units_meeting_deck_is_two_clicks_away(browser: Browser, app_url: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/ho-so?don_vi=pre-d001")
+    wait_for_app(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="PowerPoint").first.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == "ho-so_quan-ba-dinh.pptx"
+    slides = Presentation(str(path)).slides
+    texts = [" ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame) for slide in slides]
+    assert "Hồ sơ số liệu: Quận Ba Đình" in texts[0]
+    assert any("Nguồn: Ban Tuyên giáo Quận ủy Ba Đình" in text for text in texts[1:-1])
+    assert "Nguồn số liệu" in texts[-1]
     context.close()
