@@ -45,3 +45,18 @@ test: setup system-deps lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts
+
+# Synthetic data (issue #8): a demo on its own state directory, and the national-scale benchmark.
+#   make demo   sample figures for the seed units and their successors, served with a banner on every page
+#   make bench  3,321 communes × 60 metrics × 40 quarters; prints a table, writes bench/results.json
+DEMO_HOME ?= instance-demo
+
+.PHONY: demo bench
+
+demo: setup
+	$(PY) -m danvan_metrics --home $(DEMO_HOME) synth --demo --out $(DEMO_HOME)/synthetic --load
+	DANVAN_HOME=$(DEMO_HOME) DANVAN_CURATED_DIR=$(DEMO_HOME)/synthetic/curated DANVAN_DEMO=1 \
+		$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+bench: setup system-deps
+	$(PY) -m bench.run

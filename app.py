@@ -6,8 +6,8 @@ import logging
 
 import streamlit as st
 
-from danvan_metrics import config, ui, ui_auth
-from danvan_metrics.messages import APP_TITLE, SIDEBAR_NOTE, UNEXPECTED_ERROR
+from danvan_metrics import config, ui, ui_auth, ui_slides
+from danvan_metrics.messages import APP_TITLE, DEMO_PAGE_NOTE, SIDEBAR_NOTE, UNEXPECTED_ERROR
 from danvan_metrics.store import StoreBusyError
 
 st.set_page_config(page_title=APP_TITLE, page_icon="📊", layout="wide")
@@ -38,8 +38,11 @@ try:
     page = st.navigation({"Số liệu": VIEW_PAGES, "Cập nhật": work})
     ui.st_my_unit(ui.query("units_with_figures"))
     ui.st_presentation_toggle()
+    ui_slides.st_deck_sidebar()
     ui_auth.st_account_box(store)
     ui.st_presentation_frame()
+    if config.demo_mode():  # synthetic figures: every page says so, in the page and in every chart
+        st.warning(DEMO_PAGE_NOTE)
     st.sidebar.caption(SIDEBAR_NOTE)
     page.run()
 except StoreBusyError as exc:

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import pandas as pd
 
-from danvan_metrics.model import Direction
+from danvan_metrics.model import Direction, MetricKind
 
 # The figures a leader looks for first, in the order cards show them.
 KEY_METRICS: tuple[str, ...] = (
@@ -156,3 +156,261 @@ def coverage_matrix(coverage: pd.DataFrame, units: pd.DataFrame, categories: Seq
     out["n_metrics"] = out["n_metrics"].fillna(0).astype("int64")
     out["metrics"] = [m if isinstance(m, list) else [] for m in out["metrics"]]
     return out.merge(shown.rename(columns={"name": "unit_name"}), on="unit_id", how="left")
+
+
+# -- Many units: views that stay readable, and a cap on trend lines -----------------------------
+
+SCALE_UNITS = 40  # beyond this many bars, a bar per unit no longer reads on a screen
+TOP_N = 10
+TREND_LINE_CAP = 8
+
+
+def needs_scale_view(n_units: int) -> bool:
+    """True when a compare chart would hold too many bars to read (more than `SCALE_UNITS`)."""
+    return n_units > SCALE_UNITS
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where one unit stands among all units of one period: rank 1 is best.
+
+    ``better_than`` is the share (0–100) of the other units it does better than, ties counting half.
+    """
+
+    unit_id: str
+    unit_name: str
+    value: float
+    rank: int
+    n: int
+    better_than: float
+
+
+def unit_position(frame: pd.DataFrame, unit_id: str | None, direction: str) -> Position | None:
+    """The rank and percentile of ``unit_id`` in a compare result, where ranking is honest.
+
+    None when the unit has no figure, the metric has no better direction, or the figures are
+    not all from one period (the same rule as `rank_and_gaps`).
+    """
+    if not unit_id or frame.empty or direction == Direction.NEUTRAL or not bool(frame["same_period"].all()):
+        return None
+    mine = frame.loc[frame["unit_id"] == unit_id]
+    if mine.empty or pd.isna(mine["value"].iloc[0]):
+        return None
+    sign = 1.0 if direction == Direction.HIGHER else -1.0
+    values = frame["value"].astype("float64").dropna() * sign
+    own = float(mine["value"].iloc[0]) * sign
+    better, worse = int((values > own).sum()), int((values < own).sum())
+    ties = len(values) - better - worse - 1
+    share = 100.0 * (worse + ties / 2) / (len(values) - 1) if len(values) > 1 else 100.0
+    return Position(unit_id, str(mine["unit_name"].iloc[0]), own * sign, better + 1, len(values), share)
+
+
+def top_bottom(frame: pd.DataFrame, direction: str, n: int = TOP_N, keep: Sequence[str | None] = ()) -> pd.DataFrame:
+    """The ``n`` best and ``n`` worst units of a compare result, and the ``keep`` units wherever they stand.
+
+    For a neutral metric, or figures of mixed periods, "best" means largest: nothing is ranked.
+
+    Returns:
+        The chosen rows, best first, with ``band`` ("top", "mine" or "bottom") and ``position``
+        (1 = largest or best, by value); ranked frames also keep ``rank`` and the gap columns.
+    """
+    ranked, stats = rank_and_gaps(frame, direction)
+    sign = -1.0 if stats is not None and direction == Direction.LOWER else 1.0
+    order = (ranked["value"].astype("float64") * sign).rank(ascending=False, method="first")
+    ordered = ranked.assign(position=order.astype("Int64")).sort_values("position", na_position="last")
+    valued = ordered[ordered["value"].notna()]
+    top = valued.head(n)
+    bottom = valued.iloc[max(n, len(valued) - n) :]
+    wanted = {u for u in keep if u}
+    band = pd.Series("mine", index=ordered.index)
+    band[ordered.index.isin(top.index)] = "top"
+    band[ordered.index.isin(bottom.index)] = "bottom"
+    chosen = ordered.index.isin(top.index) | ordered.index.isin(bottom.index) | ordered["unit_id"].isin(wanted)
+    return ordered.assign(band=band)[chosen].reset_index(drop=True)
+
+
+def province_of(units: pd.DataFrame, unit_id: str | None) -> str | None:
+    """The province a unit lies in (itself if it is one), from the registry's parent links."""
+    parents = dict(zip(units["unit_id"], units["parent_id"], strict=True))
+    levels = dict(zip(units["unit_id"], units["level"], strict=True))
+    current = unit_id
+    for _ in range(4):
+        if current is None or current not in levels:
+            return None
+        if levels[current] == "province":
+            return current
+        parent = parents.get(current)
+        current = None if parent is None or pd.isna(parent) else str(parent)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceView:
+    """A compare result rolled up to provinces, shaped like `queries.compare` rows; or why not."""
+
+    frame: pd.DataFrame | None
+    note: str | None = None
+
+
+ERA_SUFFIX = {"before": " (trước 07/2025)", "after": " (từ 07/2025)"}
+
+
+def province_rollup(frame: pd.DataFrame, units: pd.DataFrame, kind: str) -> ProvinceView:
+    """Sum (or pool, for rates) one period's figures of communes or districts into their provinces.
+
+    Uses `rollup.rollup`: rates are Σ numerator / Σ denominator, a province missing units is
+    marked "≥" with a note. Units of another level than the most common one are left out, and
+    the note says how many.
+
+    Args:
+        frame: rows from `queries.compare` for one metric (``same_period`` must hold).
+        units: the registry (`queries.units`).
+        kind: the metric's kind.
+
+    Returns:
+        Rows with ``unit_id`` (the province), ``unit_name``, ``value``, ``qualifier``, parts,
+        period, ``same_period``, ``source_title`` ("Tổng hợp từ k/n đơn vị"), ``n_figures``,
+        ``n_expected``, ``reason`` and ``note``; or no frame and a note saying why.
+    """
+    from danvan_metrics import messages, rollup  # rollup reads queries; imported when used
+
+    if frame.empty:
+        return ProvinceView(None, None)
+    if not bool(frame["same_period"].all()):
+        return ProvinceView(None, messages.ROLLUP_NEEDS_ONE_PERIOD)
+    below = frame[frame["unit_level"] != "province"]
+    if below.empty:
+        return ProvinceView(None, None)
+    level = below["unit_level"].mode().iloc[0]
+    kept = below[below["unit_level"] == level]
+    dropped = len(frame) - len(kept)
+    columns = ["unit_id", "value", "qualifier", "numerator", "denominator", "period_start", "period_end"]
+    rolled = rollup.rollup(kept[[*columns, "period_label"]], units, MetricKind(kind))
+    names = rolled["unit_name"].astype("str")
+    clash = names.duplicated(keep=False)
+    names = names.where(~clash, names + rolled["era"].map(ERA_SUFFIX).fillna(""))
+    out = pd.DataFrame(
+        {
+            "unit_id": rolled["unit_id"],
+            "unit_name": names,
+            "unit_level": "province",
+            "value": rolled["value"].astype("Float64"),
+            "qualifier": rolled["qualifier"],
+            "numerator": rolled["numerator"],
+            "denominator": rolled["denominator"],
+            "period_start": rolled["period_start"],
+            "period_end": rolled["period_end"],
+            "period_label": [", ".join(labels) for labels in rolled["period_labels"]],
+            "same_period": True,
+            "source_title": [
+                f"Tổng hợp từ {k}/{n} đơn vị" for k, n in zip(rolled["n_figures"], rolled["n_expected"], strict=True)
+            ],
+            "source_publisher": None,
+            "source_published": None,
+            "source_quote": rolled["note"],
+            "n_figures": rolled["n_figures"],
+            "n_expected": rolled["n_expected"],
+            "reason": rolled["reason"],
+            "note": rolled["note"],
+        }
+    )
+    note = (
+        f"Không gộp {dropped} đơn vị khác cấp ({', '.join(sorted(set(frame['unit_level']) - {level}))})."
+        if dropped
+        else None
+    )
+    return ProvinceView(out.sort_values("value", ascending=False, na_position="last", ignore_index=True), note)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendSelection:
+    """Which units a trend chart draws: ``unit_ids`` (None = every unit), of ``total``, and a note if capped."""
+
+    unit_ids: list[str] | None
+    total: int
+    note: str | None = None
+
+
+def trend_selection(
+    units: pd.DataFrame, picked: Sequence[str], my_unit: str | None, cap: int = TREND_LINE_CAP
+) -> TrendSelection:
+    """At most ``cap`` lines: the picked units, else my unit and its neighbours, else one unit per province.
+
+    Args:
+        units: the units with figures (``unit_id``, ``name``, ``parent_id``).
+        picked: the units the reader chose (may be empty: "every unit").
+        my_unit: "Đơn vị của tôi", always kept when it is among the candidates.
+        cap: the most lines drawn.
+    """
+    from danvan_metrics import messages
+    from danvan_metrics.formats import format_number
+
+    if picked:
+        candidates = list(dict.fromkeys(picked))
+        which = "các đơn vị đã chọn đầu tiên"
+    else:
+        ordered = units.sort_values("name", kind="stable")
+        if len(ordered) <= cap:
+            return TrendSelection(None, len(ordered))
+        # Without a choice, spread the lines over places: the first unit (by name) under each parent first.
+        first = ~ordered["parent_id"].duplicated()
+        candidates = [*ordered.loc[first, "unit_id"], *ordered.loc[~first, "unit_id"]]
+        which = "mỗi tỉnh, thành phố một đơn vị đầu danh sách"
+    total = len(candidates)
+    if total <= cap:
+        return TrendSelection(candidates, total)
+    chosen: list[str] = []
+    if my_unit and my_unit in candidates:
+        chosen.append(my_unit)
+        parent = units.loc[units["unit_id"] == my_unit, "parent_id"]
+        if not picked and not parent.empty and not pd.isna(parent.iloc[0]):
+            siblings = set(units.loc[units["parent_id"] == parent.iloc[0], "unit_id"])
+            chosen += [u for u in candidates if u in siblings and u != my_unit]
+            which = "đơn vị của tôi và các đơn vị cùng cấp trên"
+        else:
+            which = "đơn vị của tôi và " + which
+    chosen += [u for u in candidates if u not in chosen]
+    shown = chosen[:cap]
+    note = messages.TREND_CAPPED.format(
+        shown=format_number(len(shown)), total=format_number(total), which=which, cap=cap
+    )
+    return TrendSelection(shown, total, note)
+
+
+def coverage_by_province_matrix(cells: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
+    """Provinces × categories from `queries.coverage_by_province`, every pair present, in the shape
+    `coverage_matrix` returns (so `charts.build_coverage_figure` draws it).
+
+    Province names that occur in both eras get "(trước 07/2025)" / "(từ 07/2025)".
+    """
+    provinces = cells[["unit_id", "unit_name", "era"]].drop_duplicates("unit_id")
+    clash = provinces["unit_name"].duplicated(keep=False)
+    provinces = provinces.assign(
+        unit_name=provinces["unit_name"].where(~clash, provinces["unit_name"] + provinces["era"].map(ERA_SUFFIX))
+    )
+    grid = pd.MultiIndex.from_product([provinces["unit_id"], list(categories)], names=["unit_id", "category"])
+    stats = cells.set_index(["unit_id", "category"])[["n_figures", "n_metrics", "n_units", "latest_end", "metrics"]]
+    out = stats.reindex(grid).reset_index()
+    for column in ("n_figures", "n_metrics", "n_units"):
+        out[column] = out[column].fillna(0).astype("int64")
+    out["metrics"] = [list(m) if isinstance(m, list | tuple) or hasattr(m, "tolist") else [] for m in out["metrics"]]
+    return out.merge(provinces[["unit_id", "unit_name"]], on="unit_id", how="left")
+
+
+def fullest_recent_period(periods: pd.DataFrame, share: float = 0.8) -> str | None:
+    """The newest period that most units have reported for: a compare view that can rank and roll up.
+
+    "Mới nhất của mỗi đơn vị" mixes periods as soon as one unit is late; with many units that is
+    always. This picks the newest period covering at least ``share`` of the best-covered period.
+
+    Args:
+        periods: rows of `queries.periods` (``period_key``, ``n_units``), newest first.
+        share: how close to the best coverage a period must come.
+
+    Returns:
+        Its ``period_key``, or None when there are no periods.
+    """
+    if periods.empty:
+        return None
+    enough = periods["n_units"] >= share * float(periods["n_units"].max())
+    return str(periods.loc[enough, "period_key"].iloc[0])

@@ -8,20 +8,24 @@ Colours are Okabe–Ito (safe for colour-vision deficiencies); text is at least 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from danvan_metrics.analysis import NO_DATA_LABEL, RECENCY_BUCKETS, GroupStats, recency_label
+from danvan_metrics.analysis import NO_DATA_LABEL, RECENCY_BUCKETS, GroupStats, Position, recency_label
 from danvan_metrics.formats import (
     PLOTLY_SEPARATORS,
     format_date,
     format_figure,
     format_measure,
+    format_number,
     format_parts,
     plotly_number_format,
 )
+from danvan_metrics.messages import DEMO_BANNER
 from danvan_metrics.model import Direction, Metric
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
@@ -175,9 +179,9 @@ def build_compare_figure(
             line={"color": GREY, "dash": "dot", "width": 2},
             annotation={
                 "text": f"Trung vị {format_measure(stats.median, metric.unit, metric.decimals)}",
-                "position": "bottom right",
                 "font": {"color": GREY, "size": BASE_FONT_SIZE},
             },
+            annotation_position="bottom right",  # plotly rejects "position" inside the annotation dict
         )
     _layout(figure, f"{metric.name_vi} ({metric.unit})", max(280, 110 + 52 * len(ordered) + 24 * len(notes)))
     figure.update_layout(
@@ -454,4 +458,193 @@ def describe(figure: go.Figure, note: ChartNote | None, present: bool = False) -
         for annotation in figure.layout.annotations:
             if annotation.font.size is None or annotation.font.size < font_size - 3:
                 annotation.font.size = font_size - 3
+    return figure
+
+
+# -- Demo mode and many units ---------------------------------------------------------------------
+
+DEMO_STAMP = "demo_stamp"
+
+
+def mark_demo(figure: go.Figure) -> go.Figure:
+    """Stamp "DỮ LIỆU MẪU — không phải số liệu thật" inside a figure: across the plot and in its corner.
+
+    Both marks are part of the figure, so they survive a screenshot, a PNG download and a
+    cropped slide. Stamping twice changes nothing.
+    """
+    if any(annotation.name == DEMO_STAMP for annotation in figure.layout.annotations):
+        return figure
+    figure.add_annotation(
+        name=DEMO_STAMP, text=DEMO_BANNER, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+        textangle=-18, font={"size": 40, "color": "rgba(213, 94, 0, 0.22)"}, captureevents=False,
+    )  # fmt: skip
+    figure.add_annotation(
+        name=f"{DEMO_STAMP}_corner", text=f"<b>{DEMO_BANNER}</b>", xref="paper", yref="paper", x=1, y=1,
+        xanchor="right", yanchor="bottom", yshift=6, showarrow=False, bgcolor="#FFF1E6", bordercolor=ORANGE,
+        borderwidth=1, borderpad=4, font={"size": BASE_FONT_SIZE, "color": ORANGE},
+    )  # fmt: skip
+    return figure
+
+
+def position_text(position: Position, metric: Metric) -> str:
+    """ "Phường A: 91,94% · hạng 120/3.321 · tốt hơn 96% số đơn vị"."""
+    figure = format_figure(position.value, metric.unit, metric.decimals)
+    return (
+        f"{position.unit_name}: {figure} · hạng {format_number(position.rank)}/{format_number(position.n)}"
+        f" · tốt hơn {format_number(position.better_than)}% số đơn vị"
+    )
+
+
+def build_distribution_figure(
+    frame: pd.DataFrame,
+    metric: Metric,
+    highlight: str | None = None,
+    position: Position | None = None,
+    bins: int | None = None,
+) -> go.Figure:
+    """How every unit's figure is spread: a histogram counted here (so the browser gets a few bars,
+    not thousands of points), the median, the target, and "Đơn vị của tôi" marked with its rank.
+
+    Args:
+        frame: rows from `queries.compare` (value, unit_id, unit_name, period_label, same_period).
+        metric: the catalog entry (title, unit, decimals, direction, target).
+        highlight: my unit's id; its bar and value are drawn in orange.
+        position: my unit's rank and percentile (`analysis.unit_position`), shown beside its line.
+        bins: number of bars; default grows with the number of units (at most 40).
+    """
+    values = frame["value"].astype("float64").dropna().to_numpy()
+    same_period = bool(frame["same_period"].all()) if not frame.empty else True
+    figure = go.Figure()
+    notes: list[str] = [] if same_period else [MIXED_PERIOD_WARNING]
+    if len(values):
+        count = bins or int(min(40, max(6, np.ceil(np.sqrt(len(values))))))
+        low, high = float(values.min()), float(values.max())
+        if metric.unit == "%":
+            low, high = min(low, 0.0) if low < 50 else low, max(high, 100.0) if high > 50 else high
+        edges = np.histogram_bin_edges(values, bins=count, range=(low, high) if high > low else None)
+        counts, edges = np.histogram(values, bins=edges)
+        mine = frame.loc[frame["unit_id"] == highlight, "value"] if highlight else pd.Series(dtype="float64")
+        mine_value = float(mine.iloc[0]) if len(mine) and not pd.isna(mine.iloc[0]) else None
+        mine_bin = None
+        if mine_value is not None:
+            mine_bin = min(int(np.searchsorted(edges, mine_value, side="right")) - 1, len(counts) - 1)
+        decimals = metric.decimals
+        figure.add_trace(
+            go.Bar(
+                x=(edges[:-1] + edges[1:]) / 2,
+                y=counts,
+                width=np.diff(edges) * 0.95,
+                marker={"color": [ORANGE if i == mine_bin else BLUE for i in range(len(counts))]},
+                customdata=[
+                    (
+                        format_measure(a, metric.unit, decimals),
+                        format_measure(b, metric.unit, decimals),
+                        format_number(int(c)),
+                    )
+                    for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)
+                ],  # fmt: skip
+                hovertemplate="Từ %{customdata[0]} đến %{customdata[1]}: <b>%{customdata[2]} đơn vị</b><extra></extra>",
+            )
+        )
+        median = float(np.median(values))
+        figure.add_vline(
+            x=median,
+            line={"color": GREY, "dash": "dot", "width": 2},
+            annotation={
+                "text": f"Trung vị {format_measure(median, metric.unit, decimals)}",
+                "font": {"color": GREY, "size": BASE_FONT_SIZE},
+            },
+            annotation_position="top left",
+        )
+        if metric.target is not None:
+            figure.add_vline(
+                x=metric.target,
+                line={"color": GREEN, "dash": "dash", "width": 2},
+                annotation={"text": f"Mục tiêu {format_measure(metric.target, metric.unit, decimals)}"},
+            )
+        if mine_value is not None:
+            name = str(frame.loc[frame["unit_id"] == highlight, "unit_name"].iloc[0])
+            label = position_text(position, metric) if position is not None else (
+                f"{name}: {format_figure(mine_value, metric.unit, decimals)}"
+            )  # fmt: skip
+            figure.add_vline(
+                x=mine_value,
+                line={"color": ORANGE, "width": 3},
+                annotation={
+                    "text": f"<b>{MY_UNIT_LABEL}</b><br>{label}",
+                    "font": {"color": ORANGE, "size": BASE_FONT_SIZE},
+                    "bgcolor": "rgba(255, 255, 255, 0.85)",
+                },
+                annotation_position="top right",
+            )
+        if metric.direction != Direction.NEUTRAL:
+            better_right = metric.direction == Direction.HIGHER
+            notes.append("Tốt hơn →" if better_right else "← Tốt hơn")
+    periods = list(dict.fromkeys(str(p) for p in frame.get("period_label", pd.Series(dtype="str"))))
+    when = periods[0] if len(periods) == 1 else f"{len(periods)} kỳ khác nhau"
+    title = f"{metric.name_vi}: {format_number(len(values))} đơn vị, {when}"
+    if notes:
+        figure.add_annotation(
+            text=" · ".join(notes), xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
+            showarrow=False, font={"color": ORANGE if not same_period else GREY, "size": BASE_FONT_SIZE},
+        )  # fmt: skip
+    _layout(figure, title, 440)
+    figure.update_layout(
+        xaxis={"tickformat": plotly_number_format(metric.decimals), "title": {"text": metric.unit},
+               "gridcolor": LIGHT_GREY},
+        yaxis={"title": {"text": "Số đơn vị"}, "gridcolor": LIGHT_GREY, "rangemode": "tozero"},
+        bargap=0.02, showlegend=False, margin={"l": 10, "r": 30, "t": 100, "b": 60},
+    )  # fmt: skip
+    return figure
+
+
+def build_top_bottom_figure(
+    frame: pd.DataFrame,
+    metric: Metric,
+    total: int,
+    highlight: str | None = None,
+    stats: GroupStats | None = None,
+    places: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """The best and worst units (from `analysis.top_bottom`) as bars, with a line between the bands.
+
+    Each bar is labelled with its rank (or its position by size, when ranking is not honest),
+    and with its place (``places``: unit id → province name) when two shown units share a name.
+
+    Args:
+        frame: rows of `analysis.top_bottom` (``band``, ``position``, maybe ``rank``).
+        metric: the catalog entry.
+        total: how many units the bands were chosen from.
+        highlight: my unit's id (drawn in orange, with a star).
+        stats: the group's best and median, as for `build_compare_figure`.
+        places: where each unit lies, to tell apart units with the same name.
+    """
+    shown = frame.copy()
+    order = shown["rank"] if "rank" in shown else shown["position"]
+    names = shown["unit_name"].astype("str")
+    twins = names.duplicated(keep=False)
+    where = shown.get("unit_parent_id", pd.Series(None, index=shown.index))
+    places = places or {}
+    names = [
+        f"{name} ({places.get(str(parent), '')})" if twin and places.get(str(parent)) else name
+        for name, twin, parent in zip(names, twins, where, strict=True)
+    ]
+    shown["unit_name"] = [f"#{format_number(int(o))} · {n}" for o, n in zip(order, names, strict=True)]
+    figure = build_compare_figure(shown, metric, highlight, stats)
+    ascending = metric.direction == Direction.LOWER  # the order build_compare_figure draws in
+    drawn = shown.sort_values("value", ascending=ascending, na_position="last")["band"].tolist()
+    for index in range(1, len(drawn)):
+        if drawn[index] != drawn[index - 1]:
+            figure.add_shape(
+                type="line", xref="paper", x0=0, x1=1, yref="y", y0=index - 0.5, y1=index - 0.5,
+                line={"color": GREY, "width": 2, "dash": "dash"},
+            )  # fmt: skip
+    ranked = "rank" in shown
+    best, worst = ("tốt nhất", "kém nhất") if ranked else ("lớn nhất", "nhỏ nhất")
+    n_top = int((shown["band"] == "top").sum())
+    n_bottom = int((shown["band"] == "bottom").sum())
+    title = (
+        f"{metric.name_vi} ({metric.unit}): {n_top} {best} và {n_bottom} {worst} trong {format_number(total)} đơn vị"
+    )
+    figure.update_layout(title={"text": title})
     return figure

@@ -3,11 +3,13 @@
 dump   every figure in the store, one row each, as CSV (or JSON)
 check  validate the curated data against the source documents
 registry build  regenerate data/registry from the reference lists
+export  a chart as PNG or SVG, or a slide deck (PowerPoint, PDF) for a meeting
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import math
@@ -20,7 +22,8 @@ import pandas as pd
 
 from danvan_metrics import accounts, audit, config, queries
 from danvan_metrics.check import check_curated
-from danvan_metrics.store import StoreBusyError, open_store
+from danvan_metrics.model import Period
+from danvan_metrics.store import MixedDataError, StoreBusyError, open_store
 
 
 def plain_number(value: Any) -> str:
@@ -103,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_user_commands(sub)
     _add_upload_commands(sub)
     _add_registry_commands(sub)
+    _add_export_command(sub)
+    _add_synth_command(sub)
     return parser
 
 
@@ -313,6 +318,126 @@ def _add_registry_commands(sub: Any) -> None:
     build.set_defaults(func=_cmd_registry)
 
 
+EXPORT_FORMATS = ("png", "svg", "pptx", "pdf")
+
+
+def _period_arg(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError:
+        message = f"kỳ không hợp lệ «{text}»: viết TỪ..ĐẾN, ví dụ 2022-01-01..2022-09-30"
+        raise argparse.ArgumentTypeError(message) from None
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from danvan_metrics import deck, images
+
+    fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "")
+    if fmt not in EXPORT_FORMATS:
+        print("Cần --format png, svg, pptx hoặc pdf (hoặc --out có đuôi tệp như vậy).", file=sys.stderr)
+        return 2
+    if args.unit and fmt in ("png", "svg"):
+        print("Hồ sơ đơn vị là một bộ slide: dùng --format pptx hoặc pdf.", file=sys.stderr)
+        return 2
+    if args.chart == "trend" and args.period:
+        print("--period chỉ dùng cho biểu đồ so sánh; biểu đồ xu hướng lấy mọi kỳ.", file=sys.stderr)
+        return 2
+    store = open_store(args.home)
+    try:
+        if args.unit:
+            made = deck.profile_deck(store, args.unit)
+        elif args.chart == "trend":
+            made = deck.chart_deck([deck.trend_slide(store, args.metric, args.units)])
+        else:
+            made = deck.chart_deck([deck.compare_slide(store, args.metric, args.units, args.period)])
+        slide = made.slides[0]
+        name = made.file_name(fmt) if fmt in ("pptx", "pdf") else slide.file_name(fmt)
+        out = args.out or Path(name)
+        out = out / name if out.is_dir() else out
+        if fmt == "png":
+            data = images.to_png(slide.figure)
+        elif fmt == "svg":
+            data = images.to_svg(slide.figure)
+        else:
+            data = made.pptx() if fmt == "pptx" else made.pdf()
+    except (deck.DeckError, images.ExportError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    out.write_bytes(data)
+    what = f"{len(made.slides)} biểu đồ, kèm trang bìa và trang nguồn" if fmt in ("pptx", "pdf") else "1920×1080"
+    print(f"Đã ghi {out} ({what}).")
+    return 0
+
+
+def _add_export_command(sub: Any) -> None:
+    export = sub.add_parser(
+        "export",
+        help="save a chart as PNG or SVG, or a slide deck as PowerPoint or PDF",
+        description="Save a chart exactly as the dashboard draws it, with its title, periods, units and "
+        "sources inside: an image (PNG 1920×1080 or SVG) or a slide deck (cover, the chart, a sources slide). "
+        "--unit makes a unit's profile deck: one chart per metric the unit has figures for. Exit 1 when the "
+        "metric or unit is unknown or has no figures.",
+    )  # fmt: skip
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--metric", metavar="METRIC_ID", help="the metric to chart (ids are listed by `dump`)")
+    what.add_argument("--unit", metavar="UNIT_ID", help="a unit's profile deck instead of one chart (pptx or pdf)")
+    export.add_argument("--units", nargs="+", metavar="UNIT_ID", help="only these units (default: all with figures)")
+    export.add_argument("--period", type=_period_arg, metavar="START..END",
+                        help="only figures over exactly this period, e.g. 2022-01-01..2022-09-30 "
+                        "(default: each unit's latest)")  # fmt: skip
+    export.add_argument("--chart", choices=("compare", "trend"), default="compare",
+                        help="compare units (default) or show the metric over time")  # fmt: skip
+    export.add_argument("--format", choices=EXPORT_FORMATS, help="file type (default: from the --out file name)")
+    export.add_argument("--out", type=Path, help="file or folder to write (default: named after metric, units, period)")
+    export.set_defaults(func=_cmd_export)
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from danvan_metrics import synth
+
+    if args.load and args.home is None:
+        print("--load cần --home THƯ_MỤC riêng cho dữ liệu mẫu (không bao giờ là kho số liệu thật).", file=sys.stderr)
+        return 2
+    plan = synth.Plan(communes=args.communes, metrics=args.metrics, quarters=args.quarters, demo=args.demo,
+                      revised_share=0.05 if args.demo else 0.005)  # fmt: skip
+    if args.seed is not None:
+        plan = dataclasses.replace(plan, seed=args.seed)
+    written = synth.generate(plan, args.out)
+    print(f"Đã tạo DỮ LIỆU MẪU trong {args.out}: {written.rows} số liệu, {written.units} đơn vị, "
+          f"{written.metrics} chỉ tiêu, {written.quarters[0]}–{written.quarters[-1]}; "
+          f"{written.late_rows} số liệu nộp muộn trong {len(written.late_files)} tệp.")  # fmt: skip
+    if args.load:
+        try:
+            store, committed = synth.load(args.out, args.home)
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        print(f"Đã nạp vào {store.db_path} ({len(committed)} tệp nộp muộn mới được ghi).")
+    return 0
+
+
+def _add_synth_command(sub: Any) -> None:
+    synth = sub.add_parser(
+        "synth",
+        help="make sample (synthetic) figures for the demo and the benchmark",
+        description="Write made-up figures for real units and metrics into a folder of its own: "
+        "OUT/curated (with the marker SYNTHETIC.json and the source synthetic_demo, titled DỮ LIỆU MẪU), "
+        "OUT/registry and OUT/late (quarterly upload files that came late). They never go into the real "
+        "store: --load builds a separate store in --home, and the store refuses to mix the two kinds.",
+    )  # fmt: skip
+    synth.add_argument("--out", type=Path, required=True, help="folder to write (its sub-folders are replaced)")
+    synth.add_argument("--communes", type=int, default=3321, help="post-reform communes, spread over provinces")
+    synth.add_argument("--metrics", type=int, default=60,
+                       help="metrics with figures; above the catalog's 31, sample metrics are added")  # fmt: skip
+    synth.add_argument("--quarters", type=int, default=40, help="quarters, ending with the last complete one")
+    synth.add_argument("--seed", type=int, default=None, help="random seed (default fixed: same options, same files)")
+    synth.add_argument("--demo", action="store_true",
+                       help="small demo set: seed units and their successors, key metrics, 12 quarters")  # fmt: skip
+    synth.add_argument("--load", action="store_true",
+                       help="also build the store in --home from it and commit the late files")  # fmt: skip
+    synth.set_defaults(func=_cmd_synth)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -320,6 +445,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreBusyError as exc:
         print(str(exc), file=sys.stderr)
         return 3
+    except MixedDataError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except accounts.AccountError as exc:
         print(str(exc), file=sys.stderr)
         return 1

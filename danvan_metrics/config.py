@@ -64,3 +64,14 @@ def session_minutes() -> float:
 def require_sign_in() -> bool:
     """Whether viewing needs sign-in too (``DANVAN_REQUIRE_SIGN_IN=1``); by default anyone may look."""
     return os.environ.get("DANVAN_REQUIRE_SIGN_IN", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def curated_dir() -> Path:
+    """The curated folder the store loads: ``$DANVAN_CURATED_DIR`` (a synthetic folder), else data/curated."""
+    raw = os.environ.get("DANVAN_CURATED_DIR", "").strip()
+    return Path(raw).expanduser().resolve() if raw else CURATED_DIR
+
+
+def demo_mode() -> bool:
+    """Whether the app shows synthetic sample data (``DANVAN_DEMO=1``): every page and chart says so."""
+    return os.environ.get("DANVAN_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}

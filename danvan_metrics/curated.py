@@ -51,9 +51,17 @@ def read_typed(directory: Path, file_name: str) -> pd.DataFrame:
 
 
 def fingerprint(directory: Path, extra: str = "") -> str:
-    """SHA-256 over the curated files' bytes: the store rebuilds when it changes."""
+    """SHA-256 over the curated files' bytes: the store rebuilds when it changes.
+
+    A synthetic folder holds ``observations.parquet`` instead of ``observations.csv``.
+    """
     digest = hashlib.sha256(extra.encode())
     for name in sorted(CURATED_FILES):
-        digest.update(name.encode())
-        digest.update((directory / name).read_bytes())
+        path = directory / name
+        if name == "observations.csv" and not path.is_file() and (directory / "observations.parquet").is_file():
+            path = directory / "observations.parquet"
+        digest.update(path.name.encode())
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
     return digest.hexdigest()

@@ -29,3 +29,24 @@ NO_UNIT_FIGURES = "Đơn vị này chưa có số liệu. Cán bộ của đơn 
 REFORM_NOTE = (
     "Từ 01/07/2025 chính quyền địa phương còn hai cấp (tỉnh và xã); quận, huyện không còn là đơn vị hành chính."
 )
+# Demo mode (DANVAN_DEMO=1): every page, chart and download says the figures are synthetic.
+DEMO_BANNER = "DỮ LIỆU MẪU — không phải số liệu thật"
+DEMO_PAGE_NOTE = (
+    f"**{DEMO_BANNER}.** Đây là bản trình diễn: mọi con số do máy tạo ngẫu nhiên theo danh mục đơn vị và "
+    "chỉ tiêu thật, chỉ để xem thử cách trang hoạt động. Không dùng để báo cáo hay so sánh thật."
+)
+# Many units: the compare page's views that stay readable, and the trend page's cap on lines.
+SCALE_VIEW_LABELS = {
+    "provinces": "Gộp theo tỉnh, thành phố",
+    "top_bottom": "Tốt nhất và kém nhất",
+    "distribution": "Phân bố mọi đơn vị",
+}
+SCALE_VIEW_NOTE = (
+    "Có {n} đơn vị: biểu đồ cột từng đơn vị sẽ không đọc được, nên trang hiển thị dạng gọn. "
+    "Bảng bên dưới vẫn có đủ {n} đơn vị; chọn nhóm so sánh nhỏ hơn để xem từng cột."
+)
+ROLLUP_NEEDS_ONE_PERIOD = "Chỉ gộp theo tỉnh khi mọi số liệu cùng một kỳ: hãy chọn một kỳ cụ thể ở ô “Kỳ số liệu”."
+TREND_CAPPED = (
+    "Đang vẽ {shown}/{total} đơn vị để biểu đồ còn đọc được ({which}). "
+    "Chọn đơn vị cụ thể ở ô “Đơn vị” (tối đa {cap}) để vẽ đơn vị khác."
+)

@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -33,10 +33,17 @@ from danvan_metrics.model import (
 
 SCHEMA_VERSION = "2"
 VERSION_FILE_NAME = "data_version"
+# A synthetic folder (see `synth`) holds its observations as Parquet and this marker file.
+PARQUET_OBSERVATIONS = "observations.parquet"
+SYNTHETIC_MARKER = "SYNTHETIC.json"
 
 
 class StoreBusyError(RuntimeError):
     """Another process held the store for longer than the lock timeout."""
+
+
+class MixedDataError(RuntimeError):
+    """Synthetic and real figures would end up in one store: refused, never done silently."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +51,7 @@ class Store:
     """A handle on the store in one state directory; cheap to copy, holds no connection."""
 
     home: Path
-    curated_dir: Path = config.CURATED_DIR
+    curated_dir: Path = field(default_factory=config.curated_dir)
     registry_dir: Path | None = None
 
     @property
@@ -59,6 +66,11 @@ class Store:
     @property
     def version_path(self) -> Path:
         return self.home / VERSION_FILE_NAME
+
+    @property
+    def synthetic(self) -> bool:
+        """True when the curated folder is a synthetic one (it holds the marker `synth` writes)."""
+        return (self.curated_dir / SYNTHETIC_MARKER).is_file()
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -103,6 +115,12 @@ class Store:
         Returns:
             True when data was (re)loaded, False when the store was already current.
         """
+        if self.synthetic and self.home.resolve() == config.DEFAULT_HOME.resolve():
+            # Checked before connecting: opening the file would already create the real store.
+            raise MixedDataError(
+                f"Không nạp dữ liệu mẫu vào thư mục số liệu thật {self.home}: "
+                "hãy đặt DANVAN_HOME sang một thư mục riêng (ví dụ instance-demo)."
+            )
         wanted = curated.fingerprint(self.curated_dir, extra=SCHEMA_VERSION + registry.fingerprint(self.registry_path))
         with self.connect() as conn:
             conn.execute(sql.load("schema"))
@@ -111,17 +129,23 @@ class Store:
                 # A writer killed between its commit and the version file leaves the file behind.
                 self._write_version(conn)
                 return False
-            frames = with_registry(read_curated_frames(self.curated_dir), self.registry_path)
+            self._refuse_mixing(conn, loaded=row is not None)
+            parquet = self.curated_dir / PARQUET_OBSERVATIONS
+            from_parquet = parquet.is_file() and not (self.curated_dir / "observations.csv").is_file()
+            frames = with_registry(read_curated_frames(self.curated_dir, not from_parquet), self.registry_path)
             conn.execute("BEGIN TRANSACTION")
             try:
                 for name, frame in frames.items():
                     conn.register(f"incoming_{name}", frame)
+                if from_parquet:
+                    _parquet_observations(conn, parquet).create_view("incoming_observations")
                 conn.execute(sql.load("replace_curated"))
                 conn.execute(sql.load("registry_load"))
                 conn.execute(sql.load("recompute_current"))
                 conn.execute("DROP TABLE affected")
                 _set_meta(conn, "curated_fingerprint", wanted)
                 _set_meta(conn, "schema_version", SCHEMA_VERSION)
+                _set_meta(conn, "synthetic", "1" if self.synthetic else "0")
                 _bump_version(conn, floor=self._file_version())
                 conn.execute("COMMIT")
             except BaseException:
@@ -130,8 +154,25 @@ class Store:
             finally:
                 for name in frames:
                     conn.unregister(f"incoming_{name}")
+                if from_parquet:
+                    conn.execute("DROP VIEW IF EXISTS incoming_observations")
             self._write_version(conn)
             return True
+
+    def _refuse_mixing(self, conn: duckdb.DuckDBPyConnection, loaded: bool) -> None:
+        """Synthetic data never meets real data in one store (and never enters the default one: see above).
+
+        Raises:
+            MixedDataError: a store built from one kind of data (real or synthetic) asked to load the other.
+        """
+        row = conn.execute("SELECT value FROM meta WHERE key = 'synthetic'").fetchone()
+        was_synthetic = row is not None and row[0] == "1"
+        if loaded and was_synthetic != self.synthetic:
+            held, wanted = ("dữ liệu mẫu", "số liệu thật") if was_synthetic else ("số liệu thật", "dữ liệu mẫu")
+            raise MixedDataError(
+                f"Kho {self.db_path} đang chứa {held}; không nạp {wanted} vào cùng kho. "
+                "Hãy dùng một DANVAN_HOME khác cho mỗi loại dữ liệu."
+            )
 
     def _write_version(self, conn: duckdb.DuckDBPyConnection) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
@@ -143,8 +184,20 @@ class Store:
         tmp.replace(self.version_path)
 
 
-def read_curated_frames(directory: Path) -> dict[str, pd.DataFrame]:
-    """The four curated files as typed frames, observations with their stable ids."""
+def read_curated_frames(directory: Path, observations: bool = True) -> dict[str, pd.DataFrame]:
+    """The four curated files as typed frames, observations with their stable ids.
+
+    With ``observations=False`` (a synthetic folder, whose figures DuckDB reads from Parquet)
+    the observations are left out.
+    """
+    if not observations:
+        frames = {name: curated.read_typed(directory, f"{name}.csv") for name in ("units", "metrics", "sources")}
+        assert list(frames["units"].columns) == list(UNIT_COLUMNS)
+        return frames
+    return _with_observations(directory)
+
+
+def _with_observations(directory: Path) -> dict[str, pd.DataFrame]:
     observations = curated.read_typed(directory, "observations.csv")
     # Stable id: the source and the line in the file (line 1 is the header).
     lines = pd.Series(range(2, len(observations) + 2), index=observations.index).astype("str")
@@ -164,6 +217,16 @@ def read_curated_frames(directory: Path) -> dict[str, pd.DataFrame]:
     for name, frame in frames.items():
         assert list(frame.columns) == expected[name], f"{name}: columns out of order"
     return frames
+
+
+def _parquet_observations(conn: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyRelation:
+    """A synthetic folder's observations, read by DuckDB with the model's types and stable ids.
+
+    The id is the source and the row's place in the file (as a CSV line number would be).
+    """
+    columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in OBSERVATION_COLUMNS.items())
+    relation = conn.read_parquet(str(path), file_row_number=True)
+    return relation.select(f"source_id || '#' || CAST(file_row_number + 2 AS VARCHAR) AS obs_id, {columns}")
 
 
 def open_store(home: Path | None = None) -> Store:

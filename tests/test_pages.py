@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.apptest_helpers import chart_specs, open_app, page_text, table_text
@@ -118,7 +120,7 @@ def test_unit_profile_shows_every_figure_of_the_unit_with_its_quote() -> None:
     assert "### 22.785 lượt người" in text
     assert "“hộ cận nghèo 4.007 thẻ”" in text
     assert "9 tháng năm 2022" in text
-    assert {h.value for h in at.subheader} == {"An sinh xã hội", "Tuyên truyền, vận động"}
+    assert {h.value for h in at.subheader} == {"An sinh xã hội", "Tuyên truyền, vận động", "Bộ slide cho cuộc họp"}
 
 
 def test_unit_profile_follows_the_unit_picker() -> None:
@@ -171,3 +173,20 @@ def test_a_link_may_name_the_unit_as_people_write_it() -> None:
     at = open_app("pages/unit_profile.py", don_vi="TP Bạc Liêu")
     assert at.title[0].value == "Hồ sơ: Thành phố Bạc Liêu"
     assert at.query_params["don_vi"] == "pre-d954"  # the link is rewritten to the stable id
+
+
+def test_a_chart_added_to_the_slide_deck_appears_in_the_sidebar() -> None:
+    at = open_app("pages/compare.py")
+    at.button(key="compare_export_add").click().run()
+    assert any(m.value == "**Bộ slide: 1 biểu đồ**" for m in at.sidebar.markdown)
+    assert at.button(key="compare_export_add").disabled  # the same chart is not added twice
+    at.button(key="deck_clear").click().run()
+    assert not any("Bộ slide" in m.value for m in at.sidebar.markdown)
+
+
+def test_demo_mode_says_on_every_page_and_chart_that_figures_are_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DANVAN_DEMO", "1")
+    for page in ["", "pages/compare.py"]:
+        at = open_app(page)
+        assert any("DỮ LIỆU MẪU" in w.value for w in at.warning)
+        assert all("DỮ LIỆU MẪU" in json.dumps(spec, ensure_ascii=False) for spec in chart_specs(at))

@@ -19,6 +19,9 @@ SELECT * FROM (
 )
 ORDER BY metric_id, period_start, period_end, unit_id;
 DROP TABLE kept;
--- Uploaded figures may replace curated ones: settle which version of every figure is current.
+-- Uploaded figures may replace curated ones: settle which version is current wherever a figure has
+-- several versions. A figure with one version keeps the state it was inserted or kept with (a curated
+-- figure is current; a kept upload's figure keeps its own), so only those keys need recomputing.
 CREATE OR REPLACE TEMP TABLE affected AS
-SELECT DISTINCT unit_id, metric_id, period_start, period_end FROM observations;
+SELECT unit_id, metric_id, period_start, period_end FROM observations
+GROUP BY unit_id, metric_id, period_start, period_end HAVING count(*) > 1;

@@ -1,0 +1,105 @@
+"""Figures that stay readable and small with thousands of units, and the demo stamp inside every figure."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from danvan_metrics import analysis, charts
+from danvan_metrics.messages import DEMO_BANNER
+from danvan_metrics.model import Direction, Metric, MetricKind
+from tests.test_analysis_scale import compare_rows
+
+RATE = Metric(
+    metric_id="complaints_resolved_rate",
+    name_vi="Tỷ lệ giải quyết đơn khiếu nại",
+    name_en="Complaints resolved",
+    category="Giải quyết khiếu nại, tố cáo",
+    unit="%",
+    kind=MetricKind.RATE,
+    direction=Direction.HIGHER,
+    numerator_label="đơn đã giải quyết",
+    denominator_label="đơn khiếu nại",
+    decimals=2,
+)
+
+
+def many_units(n: int, seed: int = 1) -> pd.DataFrame:
+    values = np.clip(np.random.default_rng(seed).normal(85, 8, n), 0, 100).round(2)
+    return compare_rows({f"c{i:05d}": float(v) for i, v in enumerate(values)})
+
+
+def annotation_texts(figure: object) -> str:
+    return " ".join(str(a.text) for a in figure.layout.annotations)  # type: ignore[attr-defined]
+
+
+def test_the_demo_stamp_is_inside_the_figure_once() -> None:
+    figure = charts.build_compare_figure(many_units(5), RATE)
+    stamped = charts.mark_demo(figure)
+    assert annotation_texts(stamped).count(DEMO_BANNER) == 2  # across the plot and in the corner
+    assert annotation_texts(charts.mark_demo(stamped)).count(DEMO_BANNER) == 2
+    assert DEMO_BANNER in json.dumps(stamped.to_plotly_json(), ensure_ascii=False)  # what the browser gets
+
+
+def test_distribution_counts_every_unit_and_marks_mine() -> None:
+    frame = many_units(500)
+    mine = "c00042"
+    position = analysis.unit_position(frame, mine, RATE.direction)
+    assert position is not None
+    figure = charts.build_distribution_figure(frame, RATE, mine, position)
+    bars = figure.data[0]
+    assert int(np.sum(bars.y)) == 500
+    value = float(frame.loc[frame["unit_id"] == mine, "value"].iloc[0])
+    orange = [i for i, colour in enumerate(bars.marker.color) if colour == charts.ORANGE]
+    assert len(orange) == 1
+    width = bars.width[orange[0]] / 0.95
+    assert abs(bars.x[orange[0]] - value) <= width / 2 + 1e-9
+    text = annotation_texts(figure)
+    assert charts.MY_UNIT_LABEL in text and f"hạng {position.rank}/500" in text and "Trung vị" in text
+    assert "Tốt hơn →" in text
+    assert "500 đơn vị, Quý 2/2026" in figure.layout.title.text
+
+
+def test_distribution_warns_when_periods_differ() -> None:
+    frame = many_units(50).assign(same_period=False)
+    assert charts.MIXED_PERIOD_WARNING in annotation_texts(charts.build_distribution_figure(frame, RATE))
+
+
+def test_top_bottom_labels_ranks_and_draws_lines_between_bands() -> None:
+    frame = many_units(300)
+    mine = str(frame.sort_values("value")["unit_id"].iloc[150])
+    shown = analysis.top_bottom(frame, RATE.direction, keep=[mine])
+    _, stats = analysis.rank_and_gaps(frame, RATE.direction)
+    figure = charts.build_top_bottom_figure(shown, RATE, len(frame), mine, stats)
+    labels = list(figure.data[0].y)
+    assert len(labels) == 21 and labels[0].startswith("#1 · ")
+    assert sum(1 for label in labels if "★" in label) == 1
+    assert len([s for s in figure.layout.shapes if s.type == "line" and s.xref == "paper"]) == 2
+    assert "10 tốt nhất và 10 kém nhất trong 300 đơn vị" in figure.layout.title.text
+
+
+def test_twin_names_get_their_place() -> None:
+    frame = compare_rows({"a": 3.0, "b": 2.0, "c": 1.0})
+    frame["unit_name"] = ["Xã Tân Thành", "Xã Tân Thành", "Xã Khác"]
+    frame["unit_parent_id"] = ["P1", "P2", "P1"]
+    shown = analysis.top_bottom(frame, RATE.direction, n=2)
+    figure = charts.build_top_bottom_figure(shown, RATE, 3, places={"P1": "Tây Ninh", "P2": "Đồng Nai"})
+    labels = set(figure.data[0].y)
+    assert {"#1 · Xã Tân Thành (Tây Ninh)", "#2 · Xã Tân Thành (Đồng Nai)", "#3 · Xã Khác"} == labels
+
+
+def test_scale_views_send_the_same_few_kilobytes_for_any_number_of_units() -> None:
+    def sizes(n: int) -> tuple[int, int, int]:
+        frame = many_units(n)
+        shown = analysis.top_bottom(frame, RATE.direction)
+        bars = len(charts.build_compare_figure(frame, RATE).to_json())
+        spread = len(charts.build_distribution_figure(frame, RATE).to_json())
+        bands = len(charts.build_top_bottom_figure(shown, RATE, n).to_json())
+        return bars, spread, bands
+
+    small, large = sizes(200), sizes(2000)
+    assert large[0] > 5 * small[0], "a bar per unit grows with the units"
+    assert large[1] < 1.3 * small[1] and large[2] < 1.3 * small[2]
+    assert large[1] < 20_000 and large[2] < 20_000
