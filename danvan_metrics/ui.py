@@ -421,12 +421,12 @@ def st_chart(figure: Any, *, key: str, frame: pd.DataFrame, name_parts: Sequence
 
     The chart's own camera button saves a 1920×1080 PNG named after what it shows.
     """
-    from danvan_metrics import config
     from danvan_metrics.charts import chart_note, describe, mark_demo
+    from danvan_metrics.config import demo_mode
 
     note = chart_note(frame, query("last_updated"), extra)
     figure = describe(figure, note, present=presenting())
-    if config.demo_mode():
+    if demo_mode():
         figure = mark_demo(figure)
     name = export.download_name(*name_parts, ext="png").removesuffix(".png")
     config = {
