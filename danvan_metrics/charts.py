@@ -466,22 +466,35 @@ def describe(figure: go.Figure, note: ChartNote | None, present: bool = False) -
 DEMO_STAMP = "demo_stamp"
 
 
+WATERMARK_EVERY_PX = 600  # a tall figure (a bar per unit) gets a watermark every this many pixels
+
+
 def mark_demo(figure: go.Figure) -> go.Figure:
     """Stamp "DỮ LIỆU MẪU — không phải số liệu thật" inside a figure: across the plot and in its corner.
 
-    Both marks are part of the figure, so they survive a screenshot, a PNG download and a
-    cropped slide. Stamping twice changes nothing.
+    The marks are part of the figure, so they survive a screenshot, a PNG download and a cropped
+    slide; a tall figure is watermarked every `WATERMARK_EVERY_PX` so any part of it shows one. The
+    corner label sits above the notes a builder put over the plot. Stamping twice changes nothing.
     """
     if any(annotation.name == DEMO_STAMP for annotation in figure.layout.annotations):
         return figure
-    figure.add_annotation(
-        name=DEMO_STAMP, text=DEMO_BANNER, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-        textangle=-18, font={"size": 40, "color": "rgba(213, 94, 0, 0.22)"}, captureevents=False,
-    )  # fmt: skip
+    count = max(1, round((figure.layout.height or 450) / WATERMARK_EVERY_PX))
+    for index in range(count):
+        figure.add_annotation(
+            name=DEMO_STAMP, text=DEMO_BANNER, xref="paper", yref="paper", x=0.5, y=(index + 0.5) / count,
+            showarrow=False, textangle=-18, font={"size": 40, "color": "rgba(213, 94, 0, 0.22)"},
+            captureevents=False,
+        )  # fmt: skip
+    # Notes drawn just above the plot (a builder's warnings) take one line each: go above them.
+    above = sum(
+        1 + str(a.text).count("<br>")
+        for a in figure.layout.annotations
+        if a.yref == "paper" and a.y == 1 and a.yanchor == "bottom" and a.name != DEMO_STAMP
+    )
     figure.add_annotation(
         name=f"{DEMO_STAMP}_corner", text=f"<b>{DEMO_BANNER}</b>", xref="paper", yref="paper", x=1, y=1,
-        xanchor="right", yanchor="bottom", yshift=6, showarrow=False, bgcolor="#FFF1E6", bordercolor=ORANGE,
-        borderwidth=1, borderpad=4, font={"size": BASE_FONT_SIZE, "color": ORANGE},
+        xanchor="right", yanchor="bottom", yshift=6 + 24 * above, showarrow=False, bgcolor="#FFF1E6",
+        bordercolor=ORANGE, borderwidth=1, borderpad=4, font={"size": BASE_FONT_SIZE, "color": ORANGE},
     )  # fmt: skip
     return figure
 

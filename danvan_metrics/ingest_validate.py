@@ -298,6 +298,8 @@ def _check_unit(
             hint = f" Có phải là: {', '.join(hints)}?" if hints else ""
             issues.append(Issue(row, header.get(column), f"không tìm thấy đơn vị “{text}”.{hint}"))
             return None
+        if len(candidates) > 1 and "ma_don_vi" in found:  # a common name is fine beside an exact id
+            candidates = [c for c in candidates if c.unit_id == found["ma_don_vi"].unit_id] or candidates[:1]
         if len(candidates) > 1:
             listed = "; ".join(f"{c.name} ({c.unit_id})" for c in candidates[:6])
             issues.append(

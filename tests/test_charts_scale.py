@@ -40,6 +40,16 @@ def test_the_demo_stamp_is_inside_the_figure_once() -> None:
     stamped = charts.mark_demo(figure)
     assert annotation_texts(stamped).count(DEMO_BANNER) == 2  # across the plot and in the corner
     assert annotation_texts(charts.mark_demo(stamped)).count(DEMO_BANNER) == 2
+
+
+def test_a_tall_figure_is_watermarked_all_the_way_down_and_the_label_clears_the_notes() -> None:
+    frame = many_units(60).assign(same_period=False)  # a bar per unit, with the mixed-period note …
+    frame.loc[0, "qualifier"] = ">="  # … and the note on bounds
+    stamped = charts.mark_demo(charts.build_compare_figure(frame, RATE))
+    marks = [a for a in stamped.layout.annotations if a.name == charts.DEMO_STAMP]
+    assert len(marks) == round(stamped.layout.height / charts.WATERMARK_EVERY_PX) > 3
+    corner = next(a for a in stamped.layout.annotations if a.name == f"{charts.DEMO_STAMP}_corner")
+    assert corner.yshift == 6 + 24 * 2  # above the two warning lines
     assert DEMO_BANNER in json.dumps(stamped.to_plotly_json(), ensure_ascii=False)  # what the browser gets
 
 

@@ -122,3 +122,12 @@ def test_the_readme_example_file_is_valid_and_labelled_as_sample(real_store: Sto
     assert preview.ok and preview.rows_added == 4
     assert all(row.note.startswith("SỐ LIỆU MẪU") for row in preview.validation.rows)
     assert {row.unit_id for row in preview.validation.rows} == {"post-c00004", "post-c00008"}
+
+
+def test_a_common_name_beside_an_exact_id_is_accepted(real_store: Store) -> None:
+    data = "ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri\npre-d001,Ba Đình,2024,1,citizen_receptions,120\n"
+    preview = uploads.prepare(real_store, data.encode(), "q1.csv", resolver_for(real_store), today=TODAY)
+    assert preview.ok and [row.unit_id for row in preview.validation.rows] == ["pre-d001"]
+    wrong = data.replace("Ba Đình", "Thanh Xuân")
+    preview = uploads.prepare(real_store, wrong.encode(), "q1.csv", resolver_for(real_store), today=TODAY)
+    assert [e.column for e in preview.errors] == ["ten_don_vi"]  # a name that is not the id's unit still fails
