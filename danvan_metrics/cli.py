@@ -172,6 +172,15 @@ def _add_user_commands(sub: Any) -> None:
     user.set_defaults(func=_cmd_user)
 
 
+def _editor(args: argparse.Namespace) -> accounts.Account | None:
+    """The active editor or admin account named by ``--by``; None (and a message) otherwise."""
+    account = accounts.get(args.by or "", args.home or config.state_dir())
+    if account is None or account.disabled or account.role not in (accounts.Role.EDITOR, accounts.Role.ADMIN):
+        print("Cần --by TÊN của một tài khoản biên tập viên hoặc quản trị đang hoạt động.", file=sys.stderr)
+        return None
+    return account
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from danvan_metrics import uploads
     from danvan_metrics.resolving import resolver_for
@@ -179,9 +188,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     store = open_store(args.home)
     account = None
     if not args.dry_run:
-        account = accounts.get(args.by or "", args.home or config.state_dir())
-        if account is None or account.disabled or account.role not in (accounts.Role.EDITOR, accounts.Role.ADMIN):
-            print("Cần --by TÊN của một tài khoản biên tập viên hoặc quản trị đang hoạt động.", file=sys.stderr)
+        account = _editor(args)
+        if account is None:
             return 2
     data = args.file.read_bytes()
     preview = uploads.prepare(store, data, args.file.name, resolver_for(store))
@@ -239,11 +247,10 @@ def _cmd_retract(args: argparse.Namespace) -> int:
     from danvan_metrics import uploads
 
     store = open_store(args.home)
-    account = accounts.get(args.by or "", args.home or config.state_dir())
+    account = _editor(args)
     log = queries.upload_log(store)
     row = log[log["upload_id"] == args.upload_id]
-    if account is None or account.disabled or account.role not in (accounts.Role.EDITOR, accounts.Role.ADMIN):
-        print("Cần --by TÊN của một tài khoản biên tập viên hoặc quản trị đang hoạt động.", file=sys.stderr)
+    if account is None:
         return 2
     if account.role != accounts.Role.ADMIN and not row["uploaded_by"].eq(account.name).all():
         print("Biên tập viên chỉ được rút lại lần tải lên của chính mình.", file=sys.stderr)

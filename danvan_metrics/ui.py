@@ -435,3 +435,10 @@ def st_chart(figure: Any, *, key: str, frame: pd.DataFrame, name_parts: Sequence
         "locale": "vi",
     }
     st.plotly_chart(figure, key=key, width="stretch", config=config)
+
+
+def metric_choices() -> tuple[list[str], dict[str, str]]:
+    """The metrics that have figures, in catalog order, and their "Lĩnh vực · Tên" labels."""
+    catalog = query("metrics")
+    with_data = set(query("metrics_with_figures")["metric_id"])
+    return [m for m in catalog["metric_id"] if m in with_data], metric_label(catalog)

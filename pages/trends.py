@@ -8,12 +8,9 @@ from danvan_metrics.charts import build_trend_figure
 st.title("Xu hướng theo thời gian")
 
 # 1. Selection
-catalog = ui.query("metrics")
 units = ui.query("units_with_figures")
 names = dict(zip(units["unit_id"], units["name"], strict=True))
-labels = ui.metric_label(catalog)
-with_data = set(ui.query("coverage")["metric_id"])
-options = [m for m in catalog["metric_id"] if m in with_data]
+options, labels = ui.metric_choices()
 if not options:
     st.info(messages.NO_DATA)
     st.stop()
