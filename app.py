@@ -8,7 +8,7 @@ import streamlit as st
 
 from danvan_metrics import config, ui, ui_auth, ui_slides
 from danvan_metrics.messages import APP_TITLE, DEMO_PAGE_NOTE, SIDEBAR_NOTE, UNEXPECTED_ERROR
-from danvan_metrics.store import StoreBusyError
+from danvan_metrics.store import MixedDataError, StoreBusyError
 
 st.set_page_config(page_title=APP_TITLE, page_icon="📊", layout="wide")
 
@@ -45,7 +45,7 @@ try:
         st.warning(DEMO_PAGE_NOTE)
     st.sidebar.caption(SIDEBAR_NOTE)
     page.run()
-except StoreBusyError as exc:
+except (StoreBusyError, MixedDataError) as exc:  # MixedDataError: a demo store opened without its data
     st.warning(str(exc))
 except Exception:  # noqa: BLE001 — the last line of defence: no traceback reaches a user
     logging.getLogger("danvan").exception("page failed")

@@ -138,12 +138,49 @@ def recency_label(period_end: dt.date | None, today: dt.date) -> str:
     return RECENCY_BUCKETS[-1][1]
 
 
+ERA_SUFFIX = {"before": " (trước 07/2025)", "after": " (từ 07/2025)"}
+
+
+def distinct_names(units: pd.DataFrame) -> dict[str, str]:
+    """unit_id → a name that tells units apart: "Xã Tân Phú (Tỉnh Đồng Nai)" where two units share a name.
+
+    After the 2025 reform 246 communes share their name with another; a picker, a legend or a
+    heatmap row that said only "Xã Tân Phú" would mix them up. Names still shared (the same
+    parent in two eras) also get the era ("trước 07/2025" / "từ 07/2025").
+
+    Args:
+        units: rows of `queries.units` or `queries.units_with_figures` (``unit_id``, ``name``,
+            ``parent_name``; ``valid_to`` when there).
+    """
+    names = units["name"].astype("str")
+    clash = names.duplicated(keep=False)
+    if clash.any():
+        parents = units["parent_name"] if "parent_name" in units else pd.Series(None, index=units.index)
+        names = names.where(~clash | parents.isna(), names + " (" + parents.astype("str") + ")")
+    clash = names.duplicated(keep=False)
+    if clash.any() and "valid_to" in units:
+        era = units["valid_to"].isna().map({True: ERA_SUFFIX["after"], False: ERA_SUFFIX["before"]})
+        names = names.where(~clash, names + era)
+    clash = names.duplicated(keep=False)
+    names = names.where(~clash, names + " [" + units["unit_id"].astype("str") + "]")
+    return dict(zip(units["unit_id"].astype("str"), names, strict=True))
+
+
+def with_distinct_names(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """``frame`` (rows with ``unit_id``, ``unit_name``) with names from `distinct_names` where known."""
+    if frame.empty:
+        return frame
+    return frame.assign(unit_name=frame["unit_id"].map(names).fillna(frame["unit_name"]))
+
+
 def coverage_matrix(coverage: pd.DataFrame, units: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
     """Units × categories: how many figures, over how many metrics, and the latest period's end.
 
     Every unit that has any figure appears, and every category of the catalog, so gaps show.
+    Units that share a name are told apart (`distinct_names`).
     """
-    shown = units.loc[units["unit_id"].isin(coverage["unit_id"]), ["unit_id", "name"]]
+    shown = units.loc[units["unit_id"].isin(coverage["unit_id"])]
+    shown = pd.DataFrame({"unit_id": shown["unit_id"], "name": shown["unit_id"].map(distinct_names(shown))})
     grid = pd.MultiIndex.from_product([shown["unit_id"], list(categories)], names=["unit_id", "category"])
     stats = coverage.groupby(["unit_id", "category"]).agg(
         n_figures=("metric_id", "size"),
@@ -250,9 +287,6 @@ class ProvinceView:
 
     frame: pd.DataFrame | None
     note: str | None = None
-
-
-ERA_SUFFIX = {"before": " (trước 07/2025)", "after": " (từ 07/2025)"}
 
 
 def province_rollup(frame: pd.DataFrame, units: pd.DataFrame, kind: str) -> ProvinceView:

@@ -318,17 +318,21 @@ def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
         matrix: rows from `analysis.coverage_matrix`.
         today: the date ages are measured from (passed in, so the figure is reproducible).
     """
-    units = list(dict.fromkeys(matrix["unit_name"]))
+    # Rows are keyed by id: two units may share a name (the labels are the names, told apart by the caller).
+    key = "unit_id" if "unit_id" in matrix else "unit_name"
+    rows = list(dict.fromkeys(matrix[key]))
+    labels = dict(zip(matrix[key], matrix["unit_name"], strict=True))
+    units = [str(labels[row]) for row in rows]
     categories = list(dict.fromkeys(matrix["category"]))
     buckets = list(RECENCY_COLOURS)
-    cells = matrix.set_index(["unit_name", "category"])
+    cells = matrix.set_index([key, "category"])
     z: list[list[int]] = []
     text: list[list[str]] = []
     hover: list[list[str]] = []
-    for unit in units:
+    for row, unit in zip(rows, units, strict=True):
         z_row, text_row, hover_row = [], [], []
         for category in categories:
-            cell = cells.loc[(unit, category)]
+            cell = cells.loc[(row, category)]
             n = int(cell["n_figures"])
             bucket = recency_label(cell["latest_end"], today)
             z_row.append(buckets.index(bucket))
@@ -352,7 +356,7 @@ def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
         go.Heatmap(
             z=z,
             x=categories,
-            y=units,
+            y=list(range(len(units))),  # positions, not names: equal names must not merge into one row
             text=text,
             texttemplate="%{text}",
             textfont={"size": 14},
@@ -375,7 +379,14 @@ def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
     _layout(figure, "Số liệu hiện có: số con số theo đơn vị × lĩnh vực, màu theo độ mới", 260 + 48 * len(units))
     figure.update_layout(
         xaxis={"side": "bottom", "tickangle": -30, "showgrid": False, "tickfont": {"size": 14}, "automargin": True},
-        yaxis={"autorange": "reversed", "showgrid": False, "automargin": True},
+        yaxis={
+            "autorange": "reversed",
+            "showgrid": False,
+            "automargin": True,
+            "tickmode": "array",
+            "tickvals": list(range(len(units))),
+            "ticktext": units,
+        },
         margin={"l": 10, "r": 10, "t": 70, "b": 20},
     )
     return figure

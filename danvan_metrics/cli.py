@@ -46,14 +46,34 @@ def dump_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.fillna("")
 
 
+def json_number(value: object) -> int | float | None:
+    """A figure for JSON: 15590 → 15590, 91.94 → 91.94, missing → null (numbers stay numbers)."""
+    if value is None or pd.isna(value):
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return int(number) if math.isfinite(number) and number == int(number) else number
+
+
 def _cmd_dump(args: argparse.Namespace) -> int:
     store = open_store(args.home)
-    frame = dump_frame(queries.dump(store))
+    first = True
+    # Batch by batch, so a national store (millions of figures) never sits in memory whole.
+    for batch in queries.dump_batches(store):
+        text = dump_frame(batch)
+        if args.format == "csv":
+            text.to_csv(sys.stdout, index=False, header=first, lineterminator="\n")
+        else:
+            for column in ("value", "numerator", "denominator"):
+                text[column] = batch[column].map(json_number).astype("object")
+            for record in text.to_dict(orient="records"):
+                sys.stdout.write("[\n" if first else ",\n")
+                sys.stdout.write(json.dumps(record, ensure_ascii=False))
+                first = False
+        first = False
     if args.format == "json":
-        json.dump(frame.to_dict(orient="records"), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    else:
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        sys.stdout.write("[]\n" if first else "\n]\n")
+    elif first:  # an empty store still gets its header line
+        dump_frame(queries.dump(store)).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
 
 

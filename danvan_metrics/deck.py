@@ -23,10 +23,11 @@ from pptx.dml.color import RGBColor
 from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.util import Emu, Inches, Pt
 
-from danvan_metrics import analysis, charts, images, queries
+from danvan_metrics import analysis, charts, config, images, queries, views
 from danvan_metrics.charts import ChartNote
 from danvan_metrics.export import download_name
-from danvan_metrics.formats import format_date
+from danvan_metrics.formats import format_date, format_number
+from danvan_metrics.messages import SCALE_VIEW_LABELS
 from danvan_metrics.model import Direction, Metric, Period
 from danvan_metrics.store import Store
 
@@ -41,6 +42,7 @@ PROFILE_DECK_TITLE = "Hồ sơ số liệu: {unit}"
 PROFILE_PEERS = "{unit} và các đơn vị cùng tỉnh có số liệu cùng kỳ"
 PROFILE_NEIGHBOURS = "{unit} và {shown} đơn vị xếp gần nhất trong {total} đơn vị cùng tỉnh, cùng kỳ"
 ALL_UNITS = "Tất cả đơn vị"
+TREND_CAPPED = "vẽ {shown}/{total} đơn vị"
 LATEST = "Mới nhất"
 SOURCES_TITLE = "Nguồn số liệu"
 UPDATED_LINE = "Số liệu cập nhật {date}."
@@ -124,6 +126,7 @@ def compare_slide(
     units: Sequence[str] | None = None,
     period: Period | None = None,
     highlight: str | None = None,
+    view: str | None = None,
 ) -> Slide:
     """The "So sánh đơn vị" chart: one metric across units, as the page draws it.
 
@@ -133,6 +136,7 @@ def compare_slide(
         units: unit ids to compare; None compares every unit with a figure.
         period: only figures over exactly this period; None takes each unit's latest.
         highlight: the unit drawn in orange ("Đơn vị của tôi").
+        view: with many units, the compact view (`views.ScaleView`) the page shows.
 
     Raises:
         DeckError: unknown metric or unit, or no figure to show.
@@ -143,11 +147,13 @@ def compare_slide(
     frame = queries.compare(store, metric_id, units, period)
     if frame.empty:
         raise DeckError(NO_FIGURES.format(metric=metric.name_vi))
-    _, stats = analysis.rank_and_gaps(frame, metric.direction)
-    figure = charts.build_compare_figure(frame, metric, highlight, stats)
+    frame = analysis.with_distinct_names(frame, analysis.distinct_names(queries.units_with_figures(store)))
+    registry = queries.units(store) if analysis.needs_scale_view(len(frame)) else None
+    shown = views.compare_view(frame, metric, registry, highlight, view)
     note = charts.chart_note(frame, queries.last_updated(store))
-    charts.describe(figure, note, present=True)
-    name = ("so-sanh", metric.name_vi, _units_part(frame, units), period.key() if period else LATEST)
+    figure = _finish(store, shown.figure, note)
+    name: tuple[str, ...] = ("so-sanh", metric.name_vi, _units_part(frame, units), period.key() if period else LATEST)
+    name += (SCALE_VIEW_LABELS[shown.view],) if shown.view else ()
     return Slide(COMPARE_TITLE.format(metric=metric.name_vi), figure, note, _citations(frame), name)
 
 
@@ -156,18 +162,26 @@ def trend_slide(
 ) -> Slide:
     """The "Xu hướng" chart: one metric over time for the chosen units (None: every unit).
 
+    Like the page, it draws at most `analysis.TREND_LINE_CAP` lines (my unit and its neighbours
+    first) and says so on the slide.
+
     Raises:
         DeckError: unknown metric or unit, or no figure to show.
     """
     metric = _metric(store, metric_id)
     if units is not None:
         _check_units(store, [*units, *([highlight] if highlight else [])])
-    frame = queries.trend(store, metric_id, units)
+    with_figures = queries.units_with_figures(store)
+    chosen = analysis.trend_selection(with_figures, list(units or []), highlight)
+    frame = queries.trend(store, metric_id, chosen.unit_ids)
     if frame.empty:
         raise DeckError(NO_FIGURES.format(metric=metric.name_vi))
-    figure = charts.build_trend_figure(frame, metric, highlight)
-    note = charts.chart_note(frame, queries.last_updated(store))
-    charts.describe(figure, note, present=True)
+    frame = analysis.with_distinct_names(frame, analysis.distinct_names(with_figures))
+    capped = ""
+    if chosen.note:
+        capped = TREND_CAPPED.format(shown=format_number(len(chosen.unit_ids or [])), total=format_number(chosen.total))
+    note = charts.chart_note(frame, queries.last_updated(store), capped)
+    figure = _finish(store, charts.build_trend_figure(frame, metric, highlight), note)
     years = f"{pd.Timestamp(frame['period_start'].min()).year}-{pd.Timestamp(frame['period_end'].max()).year}"
     name = ("xu-huong", metric.name_vi, _units_part(frame, units), years)
     return Slide(TREND_TITLE.format(metric=metric.name_vi), figure, note, _citations(frame), name)
@@ -206,9 +220,8 @@ def profile_slides(store: Store, unit_id: str) -> list[Slide]:
             if len(shown) < len(frame)
             else (PROFILE_PEERS.format(unit=unit_name) if len(frame) > 1 else "")
         )
-        figure = charts.build_compare_figure(shown, metric, unit_id, stats)
         note = charts.chart_note(shown, updated, extra)
-        charts.describe(figure, note, present=True)
+        figure = _finish(store, charts.build_compare_figure(shown, metric, unit_id, stats), note)
         title = PROFILE_TITLE.format(category=row.category, metric=metric.name_vi)
         name = ("ho-so", unit_name, metric.name_vi, period.key())
         slides.append(Slide(title, figure, note, _citations(shown), name))
@@ -384,6 +397,12 @@ def _neighbours(frame: pd.DataFrame, unit_id: str, direction: str, limit: int) -
     at = int(ordered.index[ordered["unit_id"] == unit_id][0])
     start = min(max(0, at - limit // 2), len(ordered) - limit)
     return ordered.iloc[start : start + limit]
+
+
+def _finish(store: Store, figure: go.Figure, note: ChartNote) -> go.Figure:
+    """Describe a slide's figure in presentation size; sample data is stamped as such on every slide."""
+    charts.describe(figure, note, present=True)
+    return charts.mark_demo(figure) if store.synthetic or config.demo_mode() else figure
 
 
 def _picture(slide: Slide) -> bytes:

@@ -37,14 +37,19 @@ DEMO_PAGE_NOTE = (
 )
 # Many units: the compare page's views that stay readable, and the trend page's cap on lines.
 SCALE_VIEW_LABELS = {
-    "provinces": "Gộp theo tỉnh, thành phố",
     "top_bottom": "Tốt nhất và kém nhất",
     "distribution": "Phân bố mọi đơn vị",
+    "provinces": "Gộp theo tỉnh, thành phố",
 }
 SCALE_VIEW_NOTE = (
     "Có {n} đơn vị: biểu đồ cột từng đơn vị sẽ không đọc được, nên trang hiển thị dạng gọn. "
-    "Bảng bên dưới vẫn có đủ {n} đơn vị; chọn nhóm so sánh nhỏ hơn để xem từng cột."
+    "Tải CSV hoặc XLSX để có đủ {n} đơn vị, hoặc chọn nhóm so sánh nhỏ hơn để xem từng cột."
 )
+SCALE_TABLE_NOTE = {
+    "provinces": "Bảng: {k} tỉnh, thành phố, gộp từ số liệu của các đơn vị trực thuộc.",
+    "top_bottom": "Bảng: {k} đơn vị tốt nhất và kém nhất{mine}.",
+    "distribution": "Bảng: {k} đơn vị tốt nhất và kém nhất{mine}.",
+}
 ROLLUP_NEEDS_ONE_PERIOD = "Chỉ gộp theo tỉnh khi mọi số liệu cùng một kỳ: hãy chọn một kỳ cụ thể ở ô “Kỳ số liệu”."
 TREND_CAPPED = (
     "Đang vẽ {shown}/{total} đơn vị để biểu đồ còn đọc được ({which}). "

@@ -7,7 +7,7 @@ parameters. Pages never hold SQL; they call these (through `ui`'s cache).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -360,23 +360,35 @@ def last_updated(store: Store) -> dt.datetime | None:
     return None if frame.empty else dt.datetime.fromisoformat(str(frame.iloc[0, 0]))
 
 
+_DUMP_SQL = """
+    SELECT o.unit_id, u.name AS unit_name, o.metric_id, m.name_vi AS metric_name,
+           o.period_start, o.period_end, o.period_label, o.value, o.qualifier,
+           o.numerator, o.denominator, m.unit AS unit_of_measure, o.source_id, o.source_quote,
+           o.value_text, o.note, o.obs_id, o.upload_id
+    FROM current_observations o
+    JOIN units u ON u.unit_id = o.unit_id
+    JOIN metrics m ON m.metric_id = o.metric_id
+    ORDER BY o.unit_id, o.metric_id, o.period_start, o.period_end, o.obs_id
+"""
+
+
 def dump(store: Store) -> pd.DataFrame:
     """Every current observation, sorted, with the `dump` contract's columns first."""
-    frame = _fetch(
-        store,
-        """
-        SELECT o.unit_id, u.name AS unit_name, o.metric_id, m.name_vi AS metric_name,
-               o.period_start, o.period_end, o.period_label, o.value, o.qualifier,
-               o.numerator, o.denominator, m.unit AS unit_of_measure, o.source_id, o.source_quote,
-               o.value_text, o.note, o.obs_id, o.upload_id
-        FROM current_observations o
-        JOIN units u ON u.unit_id = o.unit_id
-        JOIN metrics m ON m.metric_id = o.metric_id
-        ORDER BY o.unit_id, o.metric_id, o.period_start, o.period_end, o.obs_id
-        """,
-    )
+    frame = _fetch(store, _DUMP_SQL)
     assert list(frame.columns[: len(DUMP_COLUMNS)]) == DUMP_COLUMNS
     return frame
+
+
+def dump_batches(store: Store, vectors: int = 50) -> Iterator[pd.DataFrame]:
+    """`dump` in pieces of ``vectors`` × 2,048 rows, in the same order: a national store (millions of
+    figures) is written out without holding it in memory."""
+    with store.connect() as conn:
+        result = conn.execute(_DUMP_SQL)
+        while True:
+            batch = result.fetch_df_chunk(vectors)
+            if batch.empty:
+                return
+            yield batch
 
 
 def upload_log(store: Store) -> pd.DataFrame:

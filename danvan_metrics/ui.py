@@ -13,10 +13,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from danvan_metrics import export, queries, urlstate
+from danvan_metrics import config, export, queries, urlstate
 from danvan_metrics.analysis import GroupStats
 from danvan_metrics.charts import parts_noun
 from danvan_metrics.formats import format_date, format_datetime, format_figure, format_measure, format_parts
+from danvan_metrics.messages import DEMO_BANNER
 from danvan_metrics.model import Metric
 from danvan_metrics.store import Store, open_store
 
@@ -198,11 +199,14 @@ def st_figure_card(row: pd.Series, *, title: str | None = None, with_quote: bool
 
 def st_downloads(frame: pd.DataFrame, *name_parts: str, key: str, note: str | None = None) -> None:
     """CSV and XLSX downloads of exactly the rows behind what is shown (formula injection neutralised)."""
-    table = export.export_frame(frame)
+    if config.demo_mode() or get_store().synthetic:  # a sample figure stays marked in every file made from it
+        frame = frame.assign(note=DEMO_BANNER)
+        note = f"{DEMO_BANNER}\n{note or ''}"
     left, right = st.columns(2)
+    # Built only when clicked: an XLSX of thousands of rows would otherwise cost every rerun a second.
     left.download_button(
         "⬇ Tải CSV (Excel)",
-        export.to_csv_bytes(table),
+        lambda: export.to_csv_bytes(export.export_frame(frame)),
         file_name=export.download_name(*name_parts, ext="csv"),
         mime="text/csv",
         key=f"{key}_csv",
@@ -211,7 +215,7 @@ def st_downloads(frame: pd.DataFrame, *name_parts: str, key: str, note: str | No
     )
     right.download_button(
         "⬇ Tải XLSX",
-        export.to_xlsx_bytes(table, note=note),
+        lambda: export.to_xlsx_bytes(export.export_frame(frame), note=note),
         file_name=export.download_name(*name_parts, ext="xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
@@ -426,7 +430,7 @@ def st_chart(figure: Any, *, key: str, frame: pd.DataFrame, name_parts: Sequence
 
     note = chart_note(frame, query("last_updated"), extra)
     figure = describe(figure, note, present=presenting())
-    if demo_mode():
+    if demo_mode() or get_store().synthetic:  # sample figures are stamped wherever they are drawn
         figure = mark_demo(figure)
     name = export.download_name(*name_parts, ext="png").removesuffix(".png")
     config = {

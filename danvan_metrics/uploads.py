@@ -33,6 +33,7 @@ from danvan_metrics.ingest_validate import (
     Validation,
     previous_period,
     validate,
+    warnings_for,
 )
 from danvan_metrics.model import Metric
 from danvan_metrics.store import Store, _bump_version
@@ -113,10 +114,13 @@ def prepare(
         }
         prior = conn.execute(sql.load("upload_prior"), {"sha": digest}).fetchone()
     context = Context(metrics=metrics, resolver=resolver, today=today or dt.date.today())
-    first = validate(table, context)
-    stored, previous = _stored_for(store, first.rows)
-    context = Context(metrics=metrics, resolver=resolver, today=context.today, stored=stored, previous=previous)
     validation = validate(table, context)
+    stored, previous = _stored_for(store, validation.rows)
+    # Warnings compare rows with the stored figures: add them without validating every row a second time.
+    context = Context(metrics=metrics, resolver=resolver, today=context.today, stored=stored, previous=previous)
+    validation.issues = sorted(
+        validation.issues + warnings_for(validation.rows, context), key=lambda i: -1 if i.row is None else i.row
+    )
     replaced = {row.row: stored[row.key] for row in validation.rows if row.key in stored}
     duplicate = PriorUpload(prior[0], prior[1], prior[2]) if prior else None
     return Preview(name, digest, len(data), table, validation, replaced, duplicate)

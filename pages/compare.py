@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from danvan_metrics import analysis, messages, ui, ui_slides
-from danvan_metrics.charts import build_compare_figure
+from danvan_metrics import analysis, messages, ui, ui_slides, views
+from danvan_metrics.formats import format_number
 from danvan_metrics.model import Period
 
 st.title("So sánh đơn vị")
 
 # 1. Selection: metric (grouped by category), comparison group, period
 units = ui.query("units_with_figures")
-names = dict(zip(units["unit_id"], units["name"], strict=True))
+names = analysis.distinct_names(units)  # "Xã Tân Phú (Tỉnh …)" where names are shared
 options, labels = ui.metric_choices()
 if not options:
     st.info(messages.NO_DATA)
@@ -43,7 +43,7 @@ period_key = ui.st_url_select(
     list(period_names),
     key="compare_period",
     param="ky",
-    default="",
+    default=analysis.fullest_recent_period(periods) if analysis.needs_scale_view(len(units)) else "",
     format_func=period_names.__getitem__,
     container=right,
 )
@@ -68,28 +68,44 @@ frame = ui.query("compare", metric_id, members, Period.parse(period_key) if peri
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)
     st.stop()
-ranked, stats = analysis.rank_and_gaps(frame, metric.direction)
+frame = analysis.with_distinct_names(frame, names)
+registry = ui.query("units") if analysis.needs_scale_view(len(frame)) else None
 
-# 3. Figure, with the honesty notes beside it
+# 3. Figure, with the honesty notes beside it; with many units a compact view (views.ScaleView)
 if not bool(frame["same_period"].all()):
     st.warning(messages.MIXED_PERIODS)
-ui.st_chart(
-    build_compare_figure(frame, metric, mine, stats),
-    key="compare_chart",
-    frame=frame,
-    name_parts=["so-sanh", metric.name_vi, period_key or "moi-nhat"],
-)
-spec = ("compare", metric_id, tuple(members) if members is not None else None, period_key, mine)
-ui_slides.st_chart_exports(spec, key="compare_export", name_parts=["so-sanh", metric.name_vi, period_key or "moi-nhat"])
+view = None
+if analysis.needs_scale_view(len(frame)):  # thousands of bars do not read: a view that fits
+    view = ui.st_url_select(
+        "Cách xem",
+        list(messages.SCALE_VIEW_LABELS),
+        key="compare_view",
+        param="xem",
+        default=views.DEFAULT_VIEW.value,
+        format_func=messages.SCALE_VIEW_LABELS.__getitem__,
+    )
+    st.caption(messages.SCALE_VIEW_NOTE.format(n=format_number(len(frame))))
+shown = views.compare_view(frame, metric, registry, mine, view)
+for note in shown.notes:
+    st.info(note)
+name_parts = ["so-sanh", metric.name_vi, period_key or "moi-nhat"]
+name_parts += [messages.SCALE_VIEW_LABELS[shown.view]] if shown.view else []
+ui.st_chart(shown.figure, key="compare_chart", frame=frame, name_parts=name_parts)
+spec = ("compare", metric_id, tuple(members) if members is not None else None, period_key, mine, shown.view)
+ui_slides.st_chart_exports(spec, key="compare_export", name_parts=name_parts)
+stats = shown.stats
 if stats is not None:
-    st.caption(f"Tốt nhất: {stats.best_unit} · trung vị của {stats.n} đơn vị cùng kỳ.")
+    st.caption(f"Tốt nhất: {stats.best_unit} · trung vị của {format_number(stats.n)} đơn vị cùng kỳ.")
 elif metric.direction == "neutral":
     st.caption(messages.NOT_RANKED_NEUTRAL)
 elif len(frame) > 1:
     st.caption(messages.NOT_RANKED_PERIODS)
 
 # 4. The figures behind the chart, with source and quote; downloads of exactly these rows
-st.dataframe(ui.compare_table(ranked, metric, stats), hide_index=True, width="stretch")
+if shown.view:
+    with_mine = " cùng đơn vị của tôi" if mine in set(shown.rows["unit_id"]) else ""
+    st.caption(messages.SCALE_TABLE_NOTE[shown.view].format(k=format_number(len(shown.rows)), mine=with_mine))
+st.dataframe(ui.compare_table(shown.rows, metric, shown.row_stats), hide_index=True, width="stretch")
 ui.st_downloads(
     frame.assign(metric_name=metric.name_vi, unit_of_measure=metric.unit),
     "so-sanh",

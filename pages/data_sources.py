@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from danvan_metrics import messages, ui
+from danvan_metrics import analysis, messages, ui
 from danvan_metrics.formats import format_date, format_number
 
 MAX_ROWS = 5000
+SOURCE_ROWS = 200  # per source document below: a national upload or sample set holds millions
 
 st.title("Dữ liệu & nguồn")
 st.caption(messages.SOURCE_NOTE)
@@ -14,7 +15,7 @@ st.caption(messages.SOURCE_NOTE)
 units = ui.query("units_with_figures")
 catalog = ui.query("metrics")
 sources = ui.query("sources")
-unit_names = dict(zip(units["unit_id"], units["name"], strict=True))
+unit_names = analysis.distinct_names(units)
 metric_names = ui.metric_label(catalog)
 source_names = dict(zip(sources["source_id"], sources["title"], strict=True))
 a, b, c, d = st.columns(4)
@@ -61,9 +62,12 @@ frame = ui.query(
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)
 else:
-    shown = f"{format_number(len(frame))} số liệu" + (
-        f" (hiển thị tối đa {format_number(MAX_ROWS)})" if len(frame) >= MAX_ROWS else ""
-    )
+    shown = f"{format_number(len(frame))} số liệu"
+    if len(frame) >= MAX_ROWS:  # the query stops at MAX_ROWS: there may be many more
+        shown = (
+            f"Hiển thị {format_number(MAX_ROWS)} số liệu đầu tiên (bảng và tệp tải xuống). Thu hẹp bộ lọc, "
+            "hoặc dùng lệnh `python -m danvan_metrics dump` để lấy toàn bộ."
+        )
     st.caption(shown)
     st.dataframe(ui.figures_table(frame, with_unit=True), hide_index=True, width="stretch", height=420)
     ui.st_downloads(frame, "so-lieu", key="data_download")
@@ -77,10 +81,13 @@ for source in sources.itertuples(index=False):
         f"{source.title} — {source.publisher}, {format_date(source.published)} · {source.n_figures} số liệu",
         icon=":material/description:",
     ):
+        place = source.unit_name if isinstance(source.unit_name, str) else "–"
         st.markdown(
             f"**Mã nguồn:** `{source.source_id}` · **Loại:** {source.doc_kind} · "
-            f"**Đơn vị:** {source.unit_name} · **Tác giả/ký:** {source.author or '–'} · "
+            f"**Đơn vị:** {place} · **Tác giả/ký:** {source.author or '–'} · "
             f"**Tệp gốc:** `{source.file}`"
         )
-        figures = ui.query("figures", None, None, [source.source_id])
+        figures = ui.query("figures", None, None, [source.source_id], None, SOURCE_ROWS)
+        if len(figures) >= SOURCE_ROWS:
+            st.caption(f"Hiển thị {SOURCE_ROWS} số liệu đầu tiên; lọc theo nguồn ở bảng trên để xem thêm.")
         st.dataframe(ui.figures_table(figures, with_unit=True), hide_index=True, width="stretch")

@@ -6,24 +6,30 @@ import streamlit as st
 
 from danvan_metrics import analysis, messages, ui
 from danvan_metrics.charts import build_coverage_figure
-from danvan_metrics.formats import format_datetime
+from danvan_metrics.formats import format_datetime, format_number
 
 # 1. Header: how much data, how fresh
 st.title("Tổng quan dân vận chính quyền")
 units = ui.query("units_with_figures")
 catalog = ui.query("metrics")
-coverage = ui.query("coverage")
-if coverage.empty:
+summary = ui.query("store_summary").iloc[0]
+if not summary["n_figures"]:
     st.info(messages.NO_DATA)
     st.stop()
+at_scale = analysis.needs_scale_view(len(units))
 st.caption(
-    f"{len(coverage)} số liệu · {len(units)} đơn vị · {coverage['metric_id'].nunique()} chỉ tiêu có số liệu · "
+    f"{format_number(summary['n_figures'])} số liệu · {format_number(len(units))} đơn vị · "
+    f"{summary['n_metrics']} chỉ tiêu có số liệu · "
     f"cập nhật {format_datetime(ui.query('last_updated'))}. {messages.SOURCE_NOTE}"
 )
 
 # 2. Headline cards per unit (my unit first)
 mine = ui.my_unit()
 ordered = sorted(units.itertuples(index=False), key=lambda u: (u.unit_id != mine, u.name))
+if at_scale:  # cards for thousands of units do not read: only my unit's
+    ordered = [u for u in ordered if u.unit_id == mine]
+    if not ordered:
+        st.info("Chọn **Đơn vị của tôi** ở thanh bên để xem các số liệu chính của đơn vị.")
 for unit in ordered:
     head, link = st.columns([4, 1], vertical_alignment="bottom")
     head.subheader(unit.name + (" ★" if unit.unit_id == mine else ""))
@@ -35,9 +41,17 @@ for unit in ordered:
 
 # 3. Coverage: which unit has data in which field, and how recent
 st.header("Số liệu hiện có")
-matrix = analysis.coverage_matrix(coverage, units, sorted(catalog["category"].unique()))
+categories = sorted(catalog["category"].unique())
+if at_scale:
+    matrix = analysis.coverage_by_province_matrix(ui.query("coverage_by_province"), categories)
+    st.caption("Gộp theo tỉnh, thành phố: số con số của các đơn vị trong tỉnh theo lĩnh vực.")
+else:
+    matrix = analysis.coverage_matrix(ui.query("coverage"), units, categories)
 today = dt.date.today()
-ui.st_chart(build_coverage_figure(matrix, today), key="coverage_chart", frame=ui.query("figures"),
+ui.st_chart(build_coverage_figure(matrix, today), key="coverage_chart", frame=ui.query("sources"),
             name_parts=["so-lieu-hien-co", today.isoformat()])  # fmt: skip
 st.caption("Ô trắng: chưa có số liệu của lĩnh vực đó — đơn vị có thể bổ sung qua tải lên số liệu quý.")
-ui.st_downloads(ui.query("figures"), "tong-quan", "tat-ca-so-lieu", key="overview_download")
+if at_scale:
+    st.caption("Toàn bộ số liệu quá lớn để tải trong trình duyệt: dùng `python -m danvan_metrics dump`.")
+else:
+    ui.st_downloads(ui.query("figures"), "tong-quan", "tat-ca-so-lieu", key="overview_download")

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from danvan_metrics import messages, ui, ui_slides
+from danvan_metrics import analysis, messages, ui, ui_slides
 from danvan_metrics.charts import build_trend_figure
 
 st.title("Xu hướng theo thời gian")
 
 # 1. Selection
 units = ui.query("units_with_figures")
-names = dict(zip(units["unit_id"], units["name"], strict=True))
+names = analysis.distinct_names(units)  # "Xã Tân Phú (Tỉnh …)" where names are shared
 options, labels = ui.metric_choices()
 if not options:
     st.info(messages.NO_DATA)
@@ -36,10 +36,14 @@ picked = ui.st_url_multiselect(
 
 # 2. Data
 metric = ui.query("metric", metric_id)
-frame = ui.query("trend", metric_id, picked or None)
+chosen = analysis.trend_selection(units, picked, ui.my_unit())
+if chosen.note:
+    st.info(chosen.note)
+frame = ui.query("trend", metric_id, chosen.unit_ids)
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)
     st.stop()
+frame = analysis.with_distinct_names(frame, names)
 
 # 3. Figure
 if bool((frame.groupby("unit_id").size() <= 1).all()):
@@ -50,7 +54,7 @@ ui.st_chart(
     frame=frame,
     name_parts=["xu-huong", metric.name_vi],
 )
-ui_slides.st_chart_exports(("trend", metric_id, tuple(picked) or None, ui.my_unit()), key="trend_export",
+ui_slides.st_chart_exports(("trend", metric_id, tuple(chosen.unit_ids or ()) or None, ui.my_unit()), key="trend_export",
                            name_parts=["xu-huong", metric.name_vi])  # fmt: skip
 st.caption(
     "Mỗi điểm đặt ở ngày cuối kỳ của số liệu; vạch mờ cho biết kỳ đó dài bao lâu (quý, năm, nhiệm kỳ). "

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from danvan_metrics import messages, ui, ui_slides
+from danvan_metrics import analysis, messages, ui, ui_slides
+from danvan_metrics.formats import format_number
 
 # 1. Selection: grouped by province, with the era of each unit (● has figures)
 picker = ui.query("unit_picker")
@@ -33,7 +34,11 @@ ui.st_reform_links(unit_id)
 # 3. Every figure, by category, as cards
 if profile.empty:
     st.info(messages.NO_UNIT_FIGURES)
-for category, group in profile.groupby("category", sort=True):
+cards = profile
+if len(profile) > 60:  # years of quarters: the latest figure of each metric; the download keeps them all
+    cards = analysis.headline_figures(profile, limit=len(profile))
+    st.caption(f"Mỗi chỉ tiêu hiển thị số liệu mới nhất; tải xuống để có đủ {format_number(len(profile))} số liệu.")
+for category, group in cards.groupby("category", sort=True):
     st.subheader(category)
     for column, (_, row) in zip(st.columns(3) * ((len(group) + 2) // 3), group.iterrows(), strict=False):
         with column:

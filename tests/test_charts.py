@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from danvan_metrics import queries
@@ -106,12 +107,41 @@ def test_coverage_figure_colours_cells_by_recency(real_store: Store) -> None:
     matrix = analysis.coverage_matrix(queries.coverage(real_store), queries.units(real_store), categories)
     figure = build_coverage_figure(matrix, dt.date(2023, 6, 1))
     heatmap = figure.data[0]
-    cell = dict(zip(heatmap.y, heatmap.z, strict=True))["Thành phố Bạc Liêu"][list(heatmap.x).index("An sinh xã hội")]
+    rows = list(figure.layout.yaxis.ticktext)
+    cell = dict(zip(rows, heatmap.z, strict=True))["Thành phố Bạc Liêu"][list(heatmap.x).index("An sinh xã hội")]
     buckets = list(heatmap.colorbar.ticktext)
     assert buckets[cell] == "Trong 1 năm"  # 9 months of 2022, seen from mid-2023
-    empty = dict(zip(heatmap.y, heatmap.z, strict=True))["Quận Thanh Xuân"][list(heatmap.x).index("An sinh xã hội")]
+    empty = dict(zip(rows, heatmap.z, strict=True))["Quận Thanh Xuân"][list(heatmap.x).index("An sinh xã hội")]
     assert buckets[empty] == "Chưa có số liệu"
-    assert dict(zip(heatmap.y, heatmap.text, strict=True))["Thành phố Bạc Liêu"][0] == "6"
+    assert dict(zip(rows, heatmap.text, strict=True))["Thành phố Bạc Liêu"][0] == "6"
+
+
+def test_coverage_figure_keeps_two_communes_of_the_same_name_apart() -> None:
+    import datetime as dt
+
+    from danvan_metrics import analysis
+    from danvan_metrics.charts import build_coverage_figure
+
+    units = pd.DataFrame(
+        {
+            "unit_id": ["c1", "c2"],
+            "name": ["Xã Tân Phú", "Xã Tân Phú"],
+            "parent_name": ["Tỉnh Đồng Nai", "Tỉnh Vĩnh Long"],
+        }
+    )
+    coverage = pd.DataFrame(
+        {
+            "unit_id": ["c1", "c2", "c2"],
+            "category": ["Tiếp công dân", "Tiếp công dân", "Tiếp công dân"],
+            "metric_id": ["m", "m", "n"],
+            "metric_name": ["M", "M", "N"],
+            "period_end": pd.to_datetime(["2026-03-31", "2026-06-30", "2026-06-30"]),
+        }
+    )
+    matrix = analysis.coverage_matrix(coverage, units, ["Tiếp công dân"])
+    figure = build_coverage_figure(matrix, dt.date(2026, 9, 1))
+    figure_rows = dict(zip(figure.layout.yaxis.ticktext, figure.data[0].text, strict=True))
+    assert figure_rows == {"Xã Tân Phú (Tỉnh Đồng Nai)": ["1"], "Xã Tân Phú (Tỉnh Vĩnh Long)": ["2"]}
 
 
 def test_describe_puts_periods_units_and_sources_inside_the_figure(real_store: Store) -> None:

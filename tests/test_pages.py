@@ -32,7 +32,7 @@ def test_overview_shows_headline_cards_and_coverage() -> None:
     coverage = chart_specs(at)[0]
     assert coverage["layout"]["title"]["text"].startswith("Số liệu hiện có")
     heatmap = coverage["data"][0]
-    row = dict(zip(heatmap["y"], heatmap["text"], strict=True))["Quận Ba Đình"]
+    row = dict(zip(coverage["layout"]["yaxis"]["ticktext"], heatmap["text"], strict=True))["Quận Ba Đình"]
     assert row[heatmap["x"].index("Giải quyết khiếu nại, tố cáo")] == "2"
 
 
