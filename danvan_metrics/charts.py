@@ -36,7 +36,8 @@ YELLOW = "#E69F00"
 GREEN = "#009E73"
 GREY = "#7F7F7F"
 LIGHT_GREY = "#E5E5E5"
-SERIES_COLOURS = (BLUE, ORANGE, GREEN, YELLOW, SKY, "#CC79A7", "#000000", "#F0E442")
+# Okabe–Ito without its vermillion (ORANGE marks "Đơn vị của tôi" only), plus brown and grey: 8 lines.
+SERIES_COLOURS = (BLUE, GREEN, YELLOW, SKY, "#CC79A7", "#000000", "#8C564B", GREY)
 FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, sans-serif"
 BASE_FONT_SIZE = 15
 
@@ -296,10 +297,17 @@ def build_trend_figure(frame: pd.DataFrame, metric: Metric, highlight: str | Non
             "rangemode": "tozero",
             "gridcolor": LIGHT_GREY,
         },
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         margin={"l": 10, "r": 30, "t": 100, "b": 80},
     )
+    lines = frame["unit_id"].nunique()
+    if lines <= TREND_LEGEND_BELOW:  # one row under the date axis
+        figure.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0})
+    else:  # more names wrap into rows over the source line: a column beside the plot instead
+        figure.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left"})
     return figure
+
+
+TREND_LEGEND_BELOW = 4
 
 
 RECENCY_COLOURS: dict[str, str] = {
@@ -496,15 +504,14 @@ def mark_demo(figure: go.Figure) -> go.Figure:
             showarrow=False, textangle=-18, font={"size": 40, "color": "rgba(213, 94, 0, 0.22)"},
             captureevents=False,
         )  # fmt: skip
-    # Notes drawn just above the plot (a builder's warnings) take one line each: go above them.
-    above = sum(
-        1 + str(a.text).count("<br>")
-        for a in figure.layout.annotations
-        if a.yref == "paper" and a.y == 1 and a.yanchor == "bottom" and a.name != DEMO_STAMP
-    )
+    # The label goes in a band of its own under the source line: above the plot it would cover the
+    # subtitle or a builder's notes, whose length we do not know.
+    band = 34
+    bottom = figure.layout.margin.b if figure.layout.margin.b is not None else 80
+    figure.update_layout(margin={"b": bottom + band}, height=(figure.layout.height or 450) + band)
     figure.add_annotation(
-        name=f"{DEMO_STAMP}_corner", text=f"<b>{DEMO_BANNER}</b>", xref="paper", yref="paper", x=1, y=1,
-        xanchor="right", yanchor="bottom", yshift=6 + 24 * above, showarrow=False, bgcolor="#FFF1E6",
+        name=f"{DEMO_STAMP}_corner", text=f"<b>{DEMO_BANNER}</b>", xref="paper", yref="paper", x=1, y=0,
+        xanchor="right", yanchor="bottom", yshift=-(bottom + band) + 4, showarrow=False, bgcolor="#FFF1E6",
         bordercolor=ORANGE, borderwidth=1, borderpad=4, font={"size": BASE_FONT_SIZE, "color": ORANGE},
     )  # fmt: skip
     return figure
@@ -571,15 +578,13 @@ def build_distribution_figure(
             )
         )
         median = float(np.median(values))
-        figure.add_vline(
-            x=median,
-            line={"color": GREY, "dash": "dot", "width": 2},
-            annotation={
-                "text": f"Trung vị {format_measure(median, metric.unit, decimals)}",
-                "font": {"color": GREY, "size": BASE_FONT_SIZE},
-            },
-            annotation_position="top left",
-        )
+        # The median's label goes in the note line above the plot: beside its line it would collide
+        # with my unit's label whenever the two are close, which is most of the time.
+        figure.add_vline(x=median, line={"color": GREY, "dash": "dot", "width": 2})
+        notes.append(f"┆ Trung vị {format_measure(median, metric.unit, decimals)}")
+        span = (edges[-1] - edges[0]) or 1.0
+        # Fixed range: Plotly widens an autorange to fit labels placed in data coordinates.
+        figure.update_xaxes(range=[edges[0] - 0.02 * span, edges[-1] + 0.02 * span])
         if metric.target is not None:
             figure.add_vline(
                 x=metric.target,
@@ -599,7 +604,8 @@ def build_distribution_figure(
                     "font": {"color": ORANGE, "size": BASE_FONT_SIZE},
                     "bgcolor": "rgba(255, 255, 255, 0.85)",
                 },
-                annotation_position="top right",
+                # Toward the middle, so a long label stays inside the plot.
+                annotation_position="top left" if mine_value > (edges[0] + edges[-1]) / 2 else "top right",
             )
         if metric.direction != Direction.NEUTRAL:
             better_right = metric.direction == Direction.HIGHER

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from danvan_metrics import queries
-from danvan_metrics.charts import MIXED_PERIOD_WARNING, build_compare_figure
+from danvan_metrics.charts import MIXED_PERIOD_WARNING, build_compare_figure, build_trend_figure
 from danvan_metrics.model import Period
 from danvan_metrics.store import Store
 
@@ -163,3 +163,13 @@ def test_describe_puts_periods_units_and_sources_inside_the_figure(real_store: S
     assert shown.layout.font.size >= 18
     texts = [a.text for a in shown.layout.annotations]
     assert note.footnote() in texts and any("không cùng kỳ" in t for t in texts)  # the warning stays visible
+
+
+def test_only_my_unit_is_drawn_in_orange_on_a_trend(real_store: Store) -> None:
+    one = queries.trend(real_store, "citizen_receptions")
+    frame = pd.concat([one.assign(unit_id=f"u{i}", unit_name=f"Xã {i}") for i in range(4)], ignore_index=True)
+    metric = queries.metric(real_store, "citizen_receptions")
+    units = list(dict.fromkeys(frame["unit_id"]))
+    figure = build_trend_figure(frame, metric, units[-1])
+    orange = {t.name for t in figure.data if t.mode != "lines" and t.marker.color == "#D55E00"}
+    assert orange == {f"{frame.loc[frame['unit_id'] == units[-1], 'unit_name'].iloc[0]} (Đơn vị của tôi)"}

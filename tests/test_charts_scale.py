@@ -45,11 +45,14 @@ def test_the_demo_stamp_is_inside_the_figure_once() -> None:
 def test_a_tall_figure_is_watermarked_all_the_way_down_and_the_label_clears_the_notes() -> None:
     frame = many_units(60).assign(same_period=False)  # a bar per unit, with the mixed-period note …
     frame.loc[0, "qualifier"] = ">="  # … and the note on bounds
-    stamped = charts.mark_demo(charts.build_compare_figure(frame, RATE))
+    figure = charts.build_compare_figure(frame, RATE)
+    height = figure.layout.height
+    stamped = charts.mark_demo(figure)
     marks = [a for a in stamped.layout.annotations if a.name == charts.DEMO_STAMP]
-    assert len(marks) == round(stamped.layout.height / charts.WATERMARK_EVERY_PX) > 3
+    assert len(marks) == round(height / charts.WATERMARK_EVERY_PX) > 3
     corner = next(a for a in stamped.layout.annotations if a.name == f"{charts.DEMO_STAMP}_corner")
-    assert corner.yshift == 6 + 24 * 2  # above the two warning lines
+    # In a band of its own at the very bottom, under the source line: clear of the notes above the plot.
+    assert corner.y == 0 and corner.yshift == -stamped.layout.margin.b + 4
     assert DEMO_BANNER in json.dumps(stamped.to_plotly_json(), ensure_ascii=False)  # what the browser gets
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,23 +60,23 @@ def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("browser_home")
 
 
-@pytest.fixture(scope="session")
-def app_url(app_home: Path, browser: Browser) -> Iterator[str]:
-    """The app served by `streamlit run` on a free port, with its own DANVAN_HOME.
+@contextmanager
+def serve_app(home: Path, browser: Browser, **env: str) -> Iterator[str]:
+    """Serve the app by `streamlit run` on a free port with its own DANVAN_HOME (and ``env``); yield its URL.
 
     One visit to the main page first: Streamlit learns the page list from the first script
     run, and a deep link opened before that shows a spurious "Page not found" dialog.
     """
     port = _free_port()
-    env = {**os.environ, "DANVAN_HOME": str(app_home), "PYTHONUNBUFFERED": "1"}
-    log = (app_home / "streamlit.log").open("wb")
+    full_env = {**os.environ, "DANVAN_HOME": str(home), "PYTHONUNBUFFERED": "1", **env}
+    log = (home / "streamlit.log").open("wb")
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
             "--server.port", str(port), "--server.headless", "true",
             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
         ],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=PROJECT_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -94,6 +95,13 @@ def app_url(app_home: Path, browser: Browser) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_home: Path, browser: Browser) -> Iterator[str]:
+    """The app over the real curated data, served for the browser tests of one run."""
+    with serve_app(app_home, browser) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,105 @@
+"""Hundreds of units in a real browser: the compact compare views, the capped trend, the profile.
+
+The app is served over generated sample data (300 communes over every province, 16 metrics,
+4 quarters); screenshots go to artifacts/scale-*.png. `make bench` takes the same pictures at
+national scale (3,321 communes × 60 metrics × 40 quarters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from danvan_metrics import analysis, queries, synth
+from danvan_metrics.model import Period
+from tests.browser.conftest import choose, screenshot, serve_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+RATE = "complaints_resolved_rate"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(curated folder, state directory) of a 300-commune sample store, built once."""
+    work = tmp_path_factory.mktemp("scale_browser")
+    written = synth.generate(synth.Plan(communes=300, metrics=16, quarters=4), work / "synthetic")
+    store, _ = synth.load(written.out, work / "home")
+    return written.curated_dir, store.home
+
+
+@pytest.fixture(scope="module")
+def scale_url(sample: tuple[Path, Path], browser: Browser) -> Iterator[str]:
+    curated, home = sample
+    with serve_app(home, browser, DANVAN_CURATED_DIR=str(curated)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def my_unit(sample: tuple[Path, Path]) -> tuple[str, str]:
+    """A commune near the middle of the fullest recent quarter: (id, name)."""
+    from danvan_metrics.store import Store
+
+    curated, home = sample
+    store = Store(home, curated_dir=curated, registry_dir=curated.parent / "registry")
+    period = analysis.fullest_recent_period(queries.periods(store, RATE))
+    assert period is not None
+    frame = queries.compare(store, RATE, None, Period.parse(period)).sort_values("value")
+    row = frame.iloc[len(frame) // 2]
+    return str(row["unit_id"]), str(row["unit_name"])
+
+
+def bar_count(page: Page) -> int:
+    return page.locator(".js-plotly-plot .barlayer .point").count()
+
+
+def test_compare_switches_views_and_each_fits_on_a_screen(page: Page, scale_url: str, my_unit: tuple[str, str]) -> None:
+    unit_id, name = my_unit
+    page.goto(f"{scale_url}/so-sanh?toi={unit_id}")
+    wait_for_app(page)
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart).to_be_visible()
+    expect(chart).to_contain_text("DỮ LIỆU MẪU")
+    assert 0 < bar_count(page) <= 2 * analysis.TOP_N + 1
+    expect(chart).to_contain_text(name)  # my unit is drawn even in the middle of the ranking
+    screenshot(page, "scale-compare-top-bottom")
+
+    choose(page, page.get_by_test_id("stSelectbox").filter(has_text="Cách xem"), "Phân bố mọi đơn vị")
+    page.wait_for_function("() => location.search.includes('xem=distribution')")
+    expect(chart).to_contain_text("hạng ")
+    expect(chart).to_contain_text("Trung vị")
+    screenshot(page, "scale-compare-distribution")
+
+    choose(page, page.get_by_test_id("stSelectbox").filter(has_text="Cách xem"), "Gộp theo tỉnh")
+    page.wait_for_function("() => location.search.includes('xem=provinces')")
+    assert 1 < bar_count(page) <= 34
+    expect(page.get_by_text("tỉnh, thành phố, gộp từ số liệu")).to_be_visible()
+    screenshot(page, "scale-compare-provinces")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_trend_draws_eight_lines_with_a_note(page: Page, scale_url: str, my_unit: tuple[str, str]) -> None:
+    unit_id, name = my_unit
+    page.goto(f"{scale_url}/xu-huong?toi={unit_id}")
+    wait_for_app(page)
+    expect(page.get_by_text("Đang vẽ 8/300 đơn vị")).to_be_visible()
+    legend = page.locator(".js-plotly-plot .legend .traces")
+    expect(legend).to_have_count(analysis.TREND_LINE_CAP)
+    expect(page.locator(".js-plotly-plot .legend")).to_contain_text(name)
+    screenshot(page, "scale-trends")
+
+
+def test_profile_and_overview_read_at_scale(page: Page, scale_url: str, my_unit: tuple[str, str]) -> None:
+    unit_id, name = my_unit
+    page.goto(f"{scale_url}/ho-so?don_vi={unit_id}")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=f"Hồ sơ: {name}")).to_be_visible()
+    expect(page.get_by_text("Mỗi chỉ tiêu hiển thị số liệu mới nhất")).to_be_visible()
+    screenshot(page, "scale-profile")
+    page.goto(f"{scale_url}/?toi={unit_id}")
+    wait_for_app(page)
+    expect(page.locator(".js-plotly-plot").first).to_contain_text("Tỉnh")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    screenshot(page, "scale-overview")
