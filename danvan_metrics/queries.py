@@ -80,7 +80,7 @@ def units_with_figures(store: Store) -> pd.DataFrame:
         store,
         """
         SELECT u.*, p.name AS parent_name
-        FROM (SELECT DISTINCT unit_id FROM current_observations) f  -- faster than EXISTS per unit at scale
+        FROM (SELECT DISTINCT unit_id FROM unit_metric_counts) f  -- the summary, not 8 million figures
         JOIN units u ON u.unit_id = f.unit_id
         LEFT JOIN units p ON p.unit_id = u.parent_id
         ORDER BY u.name
@@ -197,7 +197,7 @@ def unit_profile(store: Store, unit_id: str) -> pd.DataFrame:
         SELECT {_FIGURE_COLUMNS},
                m.name_vi AS metric_name, m.category, m.unit AS unit_of_measure, m.kind AS metric_kind,
                m.direction, m.decimals, m.numerator_label, m.denominator_label
-        FROM current_observations o
+        FROM current_by_unit o  -- ordered by unit: one unit's figures are adjacent
         JOIN units u ON u.unit_id = o.unit_id
         JOIN metrics m ON m.metric_id = o.metric_id
         LEFT JOIN sources s ON s.source_id = o.source_id
@@ -218,14 +218,15 @@ def figures(
 ) -> pd.DataFrame:
     """Current figures matching every given filter (None = no filter), with catalog and source.
 
-    Sorted by unit, category, metric and period; ``limit`` caps the rows for display.
+    Sorted by unit (in the registry's order: by province, then official code), category, metric
+    and newest period first; ``limit`` caps the rows for display.
     """
     return _fetch(
         store,
         f"""
         SELECT {_FIGURE_COLUMNS},
                m.name_vi AS metric_name, m.category, m.unit AS unit_of_measure, m.decimals
-        FROM current_observations o
+        FROM current_by_unit o  -- ordered by unit: a unit filter reads a few row groups
         JOIN units u ON u.unit_id = o.unit_id
         JOIN metrics m ON m.metric_id = o.metric_id
         LEFT JOIN sources s ON s.source_id = o.source_id
@@ -233,7 +234,9 @@ def figures(
           AND ($metrics::VARCHAR[] IS NULL OR list_contains($metrics::VARCHAR[], o.metric_id))
           AND ($sources::VARCHAR[] IS NULL OR list_contains($sources::VARCHAR[], o.source_id))
           AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], m.category))
-        ORDER BY u.name, m.category, m.name_vi, o.period_end DESC
+        -- By unit id (the registry's order: province, then official code), not by name: the copy is
+        -- stored in that order, so a LIMIT stops early (national scale: ~85 ms instead of ~520 ms).
+        ORDER BY o.unit_id, m.category, m.name_vi, o.period_end DESC
         LIMIT $limit
         """,
         {
@@ -463,7 +466,7 @@ def unit_picker(store: Store) -> pd.DataFrame:
         store,
         """
         -- The units with figures, found once (two EXISTS per unit cost 6× the time and 3× the memory at scale).
-        WITH reported AS (SELECT DISTINCT unit_id FROM current_observations)
+        WITH reported AS (SELECT DISTINCT unit_id FROM unit_metric_counts)
         SELECT u.unit_id, u.name, u.level, u.kind, u.valid_from, u.valid_to,
                CASE WHEN u.level = 'province' THEN u.name
                     WHEN p.level = 'province' THEN p.name ELSE g.name END AS province_name,
@@ -492,8 +495,8 @@ def metrics_with_figures(store: Store) -> pd.DataFrame:
     return _fetch(
         store,
         """
-        SELECT metric_id, count(*) AS n_figures, max(period_end) AS latest_end
-        FROM current_observations
+        SELECT metric_id, sum(n_figures)::BIGINT AS n_figures, max(latest_end) AS latest_end
+        FROM unit_metric_counts
         GROUP BY metric_id
         ORDER BY metric_id
         """,
@@ -505,9 +508,9 @@ def store_summary(store: Store) -> pd.DataFrame:
     return _fetch(
         store,
         """
-        SELECT count(*) AS n_figures, count(DISTINCT unit_id) AS n_units,
-               count(DISTINCT metric_id) AS n_metrics, max(period_end) AS latest_end
-        FROM current_observations
+        SELECT coalesce(sum(n_figures), 0)::BIGINT AS n_figures, count(DISTINCT unit_id) AS n_units,
+               count(DISTINCT metric_id) AS n_metrics, max(latest_end) AS latest_end
+        FROM unit_metric_counts
         """,
     )
 
@@ -523,10 +526,8 @@ def coverage_by_province(store: Store) -> pd.DataFrame:
         store,
         """
         WITH per_unit AS (
-            -- Shrink first: one row per unit and metric, so the joins below touch thousands of rows, not millions.
-            SELECT unit_id, metric_id, count(*) AS n, max(period_end) AS latest_end
-            FROM current_observations
-            GROUP BY unit_id, metric_id
+            -- One row per unit and metric (kept by every write): the joins below touch thousands of rows.
+            SELECT unit_id, metric_id, n_figures AS n, latest_end FROM unit_metric_counts
         ), placed AS (
             SELECT o.unit_id, o.metric_id, o.n, o.latest_end,
                    CASE WHEN u.level = 'province' THEN u.unit_id

@@ -31,7 +31,7 @@ from danvan_metrics.model import (
     UNIT_COLUMNS,
 )
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: the read-side copies current_by_unit and unit_metric_counts
 VERSION_FILE_NAME = "data_version"
 # A synthetic folder (see `synth`) holds its observations as Parquet and this marker file.
 PARQUET_OBSERVATIONS = "observations.parquet"

@@ -110,3 +110,39 @@ def test_an_ambiguous_number_is_an_error_not_a_guess(fixture_store: Store) -> No
     preview, _ = _prepare(fixture_store, HEADER + "t-d2,,2024,1,citizen_receptions,1.250,,,\n")
     assert [(e.row, e.column) for e in preview.errors] == [(2, "gia_tri")]
     assert "có thể là 1250" in preview.errors[0].message
+
+
+def _copies_match(store: Store) -> None:
+    """The read-side copies (current_by_unit, unit_metric_counts) say exactly what the figures say."""
+    with store.connect() as conn:
+        by_unit = conn.execute("SELECT obs_id FROM current_by_unit EXCEPT ALL SELECT obs_id FROM current_observations")
+        assert by_unit.fetchall() == []
+        missing = conn.execute("SELECT obs_id FROM current_observations EXCEPT ALL SELECT obs_id FROM current_by_unit")
+        assert missing.fetchall() == []
+        counts = conn.execute(
+            "SELECT unit_id, metric_id, count(*), max(period_end) FROM current_observations GROUP BY ALL "
+            "EXCEPT SELECT * FROM unit_metric_counts UNION ALL "
+            "SELECT * FROM unit_metric_counts EXCEPT SELECT unit_id, metric_id, count(*), max(period_end) "
+            "FROM current_observations GROUP BY ALL"
+        )
+        assert counts.fetchall() == []
+
+
+def test_a_units_profile_and_the_pickers_follow_every_commit_and_retraction(fixture_store: Store) -> None:
+    _copies_match(fixture_store)
+    before = len(queries.unit_profile(fixture_store, "t-d2"))
+    first, data1 = _prepare(fixture_store, HEADER + "t-d2,,2024,1,citizen_receptions,1250,,,\n")
+    uploads.commit(fixture_store, first, data1, "editor1")
+    _copies_match(fixture_store)
+    second, data2 = _prepare(fixture_store, HEADER + "t-d2,,2024,1,citizen_receptions,1300,,,sửa số\n")
+    upload_id = uploads.commit(fixture_store, second, data2, "editor2")
+    _copies_match(fixture_store)
+    profile = queries.unit_profile(fixture_store, "t-d2")
+    assert len(profile) == before + 1 and 1300.0 in set(profile["value"])
+    newest = queries.figures(fixture_store, units=["t-d2"], metrics=["citizen_receptions"], limit=1)
+    assert newest["value"].iloc[0] == 1300.0
+    uploads.retract(fixture_store, upload_id, "admin")
+    _copies_match(fixture_store)
+    assert 1250.0 in set(queries.unit_profile(fixture_store, "t-d2")["value"])
+    summary = queries.store_summary(fixture_store).iloc[0]
+    assert summary["n_figures"] == len(queries.dump(fixture_store))

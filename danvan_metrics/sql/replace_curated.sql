@@ -19,6 +19,13 @@ SELECT * FROM (
 )
 ORDER BY metric_id, period_start, period_end, unit_id;
 DROP TABLE kept;
+-- The read-side copies (schema.sql), rebuilt whole; recompute_current then settles the keys below.
+DELETE FROM current_by_unit;
+INSERT INTO current_by_unit
+SELECT * FROM observations WHERE is_current ORDER BY unit_id, metric_id, period_start, period_end;
+DELETE FROM unit_metric_counts;
+INSERT INTO unit_metric_counts
+SELECT unit_id, metric_id, count(*), max(period_end) FROM current_by_unit GROUP BY ALL ORDER BY ALL;
 -- Uploaded figures may replace curated ones: settle which version is current wherever a figure has
 -- several versions. A figure with one version keeps the state it was inserted or kept with (a curated
 -- figure is current; a kept upload's figure keeps its own), so only those keys need recomputing.

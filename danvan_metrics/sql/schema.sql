@@ -32,6 +32,23 @@ CREATE TABLE IF NOT EXISTS observations (
 CREATE OR REPLACE VIEW current_observations AS
 SELECT * FROM observations WHERE is_current;
 
+-- Two read-side copies of the current figures, rewritten with `observations` by replace_curated and
+-- kept in step by recompute_current (every write goes through one of them, in the same transaction):
+-- 1. ordered by unit, so one unit's figures lie in a few row groups, not spread over all of them
+--    (a unit's profile at national scale: ~13 ms instead of ~125 ms);
+CREATE TABLE IF NOT EXISTS current_by_unit (
+    obs_id VARCHAR NOT NULL, unit_id VARCHAR NOT NULL, metric_id VARCHAR NOT NULL,
+    period_start DATE NOT NULL, period_end DATE NOT NULL, period_label VARCHAR NOT NULL,
+    value DOUBLE, qualifier VARCHAR NOT NULL, numerator DOUBLE, denominator DOUBLE,
+    value_text VARCHAR, source_id VARCHAR NOT NULL, source_quote VARCHAR, note VARCHAR,
+    upload_id VARCHAR, is_current BOOLEAN NOT NULL, recorded_at TIMESTAMP NOT NULL
+);
+-- 2. per unit and metric, how many figures and the latest period's end: what pickers, the store's
+--    summary and coverage need, in 200 thousand rows instead of 8 million.
+CREATE TABLE IF NOT EXISTS unit_metric_counts (
+    unit_id VARCHAR NOT NULL, metric_id VARCHAR NOT NULL, n_figures BIGINT NOT NULL, latest_end DATE NOT NULL
+);
+
 -- Every upload: who sent which file (archived byte-for-byte under its SHA-256), when, and its fate.
 CREATE TABLE IF NOT EXISTS uploads (
     upload_id VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
