@@ -333,14 +333,15 @@ def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
     units = [str(labels[row]) for row in rows]
     categories = list(dict.fromkeys(matrix["category"]))
     buckets = list(RECENCY_COLOURS)
-    cells = matrix.set_index([key, "category"])
+    # One pass into a dict: a MultiIndex .loc per cell cost ~1 ms each (a third of a second per heatmap).
+    cells = {(record[key], record["category"]): record for record in matrix.to_dict("records")}
     z: list[list[int]] = []
     text: list[list[str]] = []
     hover: list[list[str]] = []
     for row, unit in zip(rows, units, strict=True):
         z_row, text_row, hover_row = [], [], []
         for category in categories:
-            cell = cells.loc[(row, category)]
+            cell = cells[(row, category)]
             n = int(cell["n_figures"])
             bucket = recency_label(cell["latest_end"], today)
             z_row.append(buckets.index(bucket))
@@ -423,8 +424,9 @@ MAX_NAMED_SOURCES = 3
 
 def chart_note(frame: pd.DataFrame, updated: dt.datetime | dt.date | None = None, extra: str = "") -> ChartNote:
     """The subtitle (periods and units) and source list of the figures in ``frame``."""
-    periods = list(dict.fromkeys(str(p) for p in frame.get("period_label", pd.Series(dtype="str"))))
-    units = list(dict.fromkeys(str(u) for u in frame.get("unit_name", pd.Series(dtype="str"))))
+    # Distinct values first (vectorised): a national compare frame has thousands of rows, few periods and sources.
+    periods = [str(p) for p in frame.get("period_label", pd.Series(dtype="str")).drop_duplicates()]
+    units = [str(u) for u in frame.get("unit_name", pd.Series(dtype="str")).drop_duplicates()]
     period_text = "Kỳ: " + (", ".join(periods[:3]) + (f" và {len(periods) - 3} kỳ khác" if len(periods) > 3 else ""))
     if len(units) <= MAX_NAMED_UNITS:
         unit_text = ", ".join(units)
@@ -433,7 +435,8 @@ def chart_note(frame: pd.DataFrame, updated: dt.datetime | dt.date | None = None
     parts = [p for p in (period_text if periods else "", unit_text, extra) if p]
     sources: list[str] = []
     if "source_publisher" in frame and "source_published" in frame:
-        for publisher, published in zip(frame["source_publisher"], frame["source_published"], strict=True):
+        pairs = frame[["source_publisher", "source_published"]].drop_duplicates()
+        for publisher, published in zip(pairs["source_publisher"], pairs["source_published"], strict=True):
             label = f"{publisher}, {format_date(published)}" if isinstance(publisher, str) else "tệp tải lên"
             if label not in sources:
                 sources.append(label)

@@ -7,15 +7,23 @@ matching ``separators`` so axes and hovers agree with tables and cards.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
-from babel.dates import format_date as _babel_format_date
-from babel.numbers import format_decimal as _babel_format_decimal
+from babel import Locale
+from babel.dates import DateTimePattern
+from babel.dates import parse_pattern as _parse_date_pattern
+from babel.numbers import NumberPattern
+from babel.numbers import parse_pattern as _parse_number_pattern
 
 LOCALE = "vi_VN"
+# Parsed once: Babel's format_* functions parse the locale and the pattern on every call, which cost
+# ~0,1 ms a number — a third of a page's run when a table shows a few thousand figures.
+_VI = Locale.parse(LOCALE)
+_DATE_PATTERN: DateTimePattern = _parse_date_pattern("dd/MM/yyyy")
 # Plotly's layout.separators: decimal mark first, then the thousands separator.
 PLOTLY_SEPARATORS = ",."
 
@@ -55,10 +63,14 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
     number = float(value)  # type: ignore[arg-type]
     if math.isinf(number):
         return "∞" if number > 0 else "-∞"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     # Half away from zero, as people round (92,5 → 93), not Babel's default half-to-even.
     exact = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return _babel_format_decimal(exact, format=pattern, locale=LOCALE)
+    return _number_pattern(decimals).apply(exact, _VI)
+
+
+@functools.lru_cache(maxsize=16)
+def _number_pattern(decimals: int) -> NumberPattern:
+    return _parse_number_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
 
 
 def format_measure(value: float | int | None, unit: str = "", decimals: int = 0) -> str:
@@ -95,7 +107,7 @@ def format_date(value: dt.date | dt.datetime | str | None) -> str:
         day = value.date()
     else:
         day = value
-    return _babel_format_date(day, "dd/MM/yyyy", locale=LOCALE)
+    return _DATE_PATTERN.apply(day, _VI)
 
 
 def format_datetime(value: dt.datetime | None) -> str:

@@ -46,6 +46,22 @@ def query(name: str, *args: Any, **kwargs: Any) -> Any:
     return _cached(name, str(store.home), store.data_version(), args, tuple(sorted(kwargs.items())))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _unit_names(home: str, version: str) -> dict[str, str]:
+    from danvan_metrics.analysis import distinct_names
+
+    return distinct_names(queries.units_with_figures(Store(Path(home))))
+
+
+def unit_names() -> dict[str, str]:
+    """unit_id → a name that tells units apart (`analysis.distinct_names`), for every unit with figures.
+
+    Cached until the data changes: with thousands of units, building it on every rerun cost ~30 ms.
+    """
+    store = get_store()
+    return _unit_names(str(store.home), store.data_version())
+
+
 def figures_table(frame: pd.DataFrame, with_unit: bool = False) -> pd.DataFrame:
     """Figure rows as a reader sees them: formatted value with qualifier, parts, period, source, quote."""
     columns: dict[str, Any] = {}
@@ -153,7 +169,7 @@ MY_UNIT_PARAM = "toi"
 
 def st_my_unit(units: pd.DataFrame) -> str | None:
     """The sidebar's "Đơn vị của tôi": highlighted on every chart and kept in the URL across pages."""
-    names = dict(zip(units["unit_id"], units["name"], strict=True))
+    names = unit_names() if len(units) else {}
     options = ["", *names]
     value = st_url_select(
         "Đơn vị của tôi",

@@ -146,15 +146,13 @@ def _stored_for(
         conn.unregister("wanted")
     same: dict[tuple[str, str, dt.date, dt.date], StoredFigure] = {}
     before_found: dict[tuple[str, str, dt.date, dt.date], StoredFigure] = {}
-    for item in found.itertuples(index=False):
-        key = (
-            item.unit_id,
-            item.metric_id,
-            pd.Timestamp(item.period_start).date(),
-            pd.Timestamp(item.period_end).date(),
-        )
-        figure = StoredFigure(None if pd.isna(item.value) else float(item.value), item.qualifier, item.period_label)
-        (same if item.role == "same" else before_found)[key] = figure
+    # Column by column (tolist is one conversion per column): row tuples and Timestamps cost ~0,3 s per 10,000 rows.
+    columns = [found[name].tolist() for name in ("role", "unit_id", "metric_id", "value", "qualifier", "period_label")]
+    starts = pd.to_datetime(found["period_start"]).dt.date.tolist()
+    ends = pd.to_datetime(found["period_end"]).dt.date.tolist()
+    for role, unit_id, metric_id, value, qualifier, label, start, end in zip(*columns, starts, ends, strict=True):
+        figure = StoredFigure(None if value is None or value != value else float(value), qualifier, label)
+        (same if role == "same" else before_found)[(unit_id, metric_id, start, end)] = figure
     previous: dict[tuple[str, str, dt.date, dt.date], StoredFigure] = {}
     for row in rows:
         first, last = previous_period(row.period_start, row.period_end)

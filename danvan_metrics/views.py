@@ -87,6 +87,7 @@ def compare_view(
         figure = charts.build_distribution_figure(frame, metric, highlight, position)
         # The table lists the ends and my unit here too: thousands of formatted rows cost every rerun.
         return CompareView(figure, rows, stats, stats, True, chosen, notes)
-    places = dict(zip(registry["unit_id"], registry["name"], strict=True))
+    parents = registry[registry["unit_id"].isin(rows["unit_parent_id"].dropna())]  # only the places drawn
+    places = dict(zip(parents["unit_id"], parents["name"], strict=True))
     figure = charts.build_top_bottom_figure(rows, metric, len(frame), highlight, stats, places)
     return CompareView(figure, rows, stats, stats, True, chosen, notes)

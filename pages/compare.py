@@ -10,7 +10,7 @@ st.title("So sánh đơn vị")
 
 # 1. Selection: metric (grouped by category), comparison group, period
 units = ui.query("units_with_figures")
-names = analysis.distinct_names(units)  # "Xã Tân Phú (Tỉnh …)" where names are shared
+names = ui.unit_names()  # "Xã Tân Phú (Tỉnh …)" where names are shared
 options, labels = ui.metric_choices()
 if not options:
     st.info(messages.NO_DATA)

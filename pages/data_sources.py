@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from danvan_metrics import analysis, messages, ui
+from danvan_metrics import messages, ui
 from danvan_metrics.formats import format_date, format_number
 
 MAX_ROWS = 5000
@@ -15,7 +15,7 @@ st.caption(messages.SOURCE_NOTE)
 units = ui.query("units_with_figures")
 catalog = ui.query("metrics")
 sources = ui.query("sources")
-unit_names = analysis.distinct_names(units)
+unit_names = ui.unit_names()
 metric_names = ui.metric_label(catalog)
 source_names = dict(zip(sources["source_id"], sources["title"], strict=True))
 a, b, c, d = st.columns(4)
