@@ -62,6 +62,31 @@ def unit_names() -> dict[str, str]:
     return _unit_names(str(store.home), store.data_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _picker_labels(home: str, version: str) -> dict[str, str]:
+    return unit_label(queries.unit_picker(Store(Path(home))))
+
+
+def picker_labels() -> dict[str, str]:
+    """`unit_label` of every unit the profile picker offers, cached until the data changes (~60 ms at scale)."""
+    store = get_store()
+    return _picker_labels(str(store.home), store.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _figures_table_of(home: str, version: str, args: tuple[Any, ...]) -> pd.DataFrame:
+    return figures_table(_cached("figures", home, version, args, ()), with_unit=True)
+
+
+def query_figures_table(*args: Any) -> pd.DataFrame:
+    """`figures_table` of ``queries.figures(store, *args)``, with units, cached until the data changes.
+
+    Formatting thousands of figures (Babel) cost a page ~100 ms on every rerun; now only once.
+    """
+    store = get_store()
+    return _figures_table_of(str(store.home), store.data_version(), args)
+
+
 def figures_table(frame: pd.DataFrame, with_unit: bool = False) -> pd.DataFrame:
     """Figure rows as a reader sees them: formatted value with qualifier, parts, period, source, quote."""
     columns: dict[str, Any] = {}
@@ -455,6 +480,12 @@ def st_chart(figure: Any, *, key: str, frame: pd.DataFrame, name_parts: Sequence
         "locale": "vi",
     }
     st.plotly_chart(figure, key=key, width="stretch", config=config)
+
+
+def metric(metric_id: str) -> Metric:
+    """One catalog entry, from the cached catalog: a filter change then opens no connection for it."""
+    catalog = query("metrics")
+    return Metric.from_row(catalog.loc[catalog["metric_id"] == metric_id].iloc[0].to_dict())
 
 
 def metric_choices() -> tuple[list[str], dict[str, str]]:

@@ -63,7 +63,7 @@ if group in (analysis.Group.PROVINCE, analysis.Group.KIND) and not mine:
 members = analysis.group_members(units, group, mine, picked)
 
 # 2. Data
-metric = ui.query("metric", metric_id)
+metric = ui.metric(metric_id)
 frame = ui.query("compare", metric_id, members, Period.parse(period_key) if period_key else None)
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)

@@ -56,9 +56,8 @@ picked_sources = ui.st_url_multiselect(
 )
 
 # 2. Every matching figure; downloads of exactly these rows
-frame = ui.query(
-    "figures", picked_units or None, picked_metrics or None, picked_sources or None, picked_categories or None, MAX_ROWS
-)
+filters = (picked_units or None, picked_metrics or None, picked_sources or None, picked_categories or None, MAX_ROWS)
+frame = ui.query("figures", *filters)
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)
 else:
@@ -69,7 +68,8 @@ else:
             "hoặc dùng lệnh `python -m danvan_metrics dump` để lấy toàn bộ."
         )
     st.caption(shown)
-    st.dataframe(ui.figures_table(frame, with_unit=True), hide_index=True, width="stretch", height=420)
+    table = ui.query_figures_table(*filters)
+    st.dataframe(table, hide_index=True, width="stretch", height=420)
     ui.st_downloads(frame, "so-lieu", key="data_download")
 
 # 3. Source documents, each with its metadata and figures
@@ -87,7 +87,7 @@ for source in sources.itertuples(index=False):
             f"**Đơn vị:** {place} · **Tác giả/ký:** {source.author or '–'} · "
             f"**Tệp gốc:** `{source.file}`"
         )
-        figures = ui.query("figures", None, None, [source.source_id], None, SOURCE_ROWS)
+        figures = ui.query_figures_table(None, None, [source.source_id], None, SOURCE_ROWS)
         if len(figures) >= SOURCE_ROWS:
             st.caption(f"Hiển thị {SOURCE_ROWS} số liệu đầu tiên; lọc theo nguồn ở bảng trên để xem thêm.")
-        st.dataframe(ui.figures_table(figures, with_unit=True), hide_index=True, width="stretch")
+        st.dataframe(figures, hide_index=True, width="stretch")

@@ -35,7 +35,7 @@ picked = ui.st_url_multiselect(
 )
 
 # 2. Data
-metric = ui.query("metric", metric_id)
+metric = ui.metric(metric_id)
 chosen = analysis.trend_selection(units, picked, ui.my_unit())
 if chosen.note:
     st.info(chosen.note)

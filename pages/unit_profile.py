@@ -11,7 +11,7 @@ if picker.empty:
     st.title("Hồ sơ đơn vị")
     st.info(messages.NO_DATA)
     st.stop()
-labels = ui.unit_label(picker)
+labels = ui.picker_labels()
 with_figures = picker.loc[picker["has_figures"], "unit_id"].tolist()
 unit_id = ui.st_url_select(
     "Đơn vị (● có số liệu)", list(labels), key="profile_unit", param="don_vi",
