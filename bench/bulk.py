@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         begin = time.perf_counter()
         result = case.call(context)
         samples.append((time.perf_counter() - begin) * 1000)
-        rows = len(result)
+        rows = result if isinstance(result, int) else len(result)  # a drained stream returns its row count
         del result
     print(json.dumps({"samples": samples, "rows": rows, "peak_mb": peak_rss_mb()}), flush=True)  # noqa: T201
     return 0

@@ -209,6 +209,9 @@ def _measure_bulk(case: cases.Case, report: Report, env: dict[str, str], max_mb:
     report.add(row)
 
 
+BAR_PER_UNIT = "compare bars, one per unit (not drawn above 40 units)"
+
+
 def measure_scale_views(context: cases.Context, report: Report) -> dict[str, int]:
     """The compare page's figures at this scale: build time and JSON payload, current and scale views."""
     store = context.store
@@ -219,18 +222,19 @@ def measure_scale_views(context: cases.Context, report: Report) -> dict[str, int
     mine = context.my_unit
     payload: dict[str, int] = {}
 
-    def build(name: str, make: Any) -> None:
+    def build(name: str, make: Any, budgeted: bool = True) -> None:
         timing = measure(make, min_runs=3, max_runs=10, max_seconds=1.0)
         figure = make()
         payload[name] = len(figure.to_json().encode())
         kb = payload[name] / 1000
         label = f"{name} ({len(frame):,} units)"
-        budget = f"≤ {PAYLOAD_KB:g} KB JSON"
+        budget = f"≤ {PAYLOAD_KB:g} KB JSON" if budgeted else ""
         row = Row("figure", label, timing.p50, timing.p95, timing.n, budget=budget, note=f"{kb:,.0f} KB JSON")
-        row.met = kb <= PAYLOAD_KB
+        row.met = kb <= PAYLOAD_KB if budgeted else None
         report.add(row)
 
-    build("compare bars, one per unit (today)", lambda: charts.build_compare_figure(frame, metric, mine, stats))
+    # What a bar per unit would cost: the pages draw it only up to analysis.SCALE_UNITS units.
+    build(BAR_PER_UNIT, lambda: charts.build_compare_figure(frame, metric, mine, stats), budgeted=False)
     position = analysis.unit_position(frame, mine, metric.direction)
     build("distribution", lambda: charts.build_distribution_figure(frame, metric, mine, position))
     bands = analysis.top_bottom(frame, metric.direction, keep=[mine])

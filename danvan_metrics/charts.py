@@ -427,11 +427,13 @@ def chart_note(frame: pd.DataFrame, updated: dt.datetime | dt.date | None = None
     # Distinct values first (vectorised): a national compare frame has thousands of rows, few periods and sources.
     periods = [str(p) for p in frame.get("period_label", pd.Series(dtype="str")).drop_duplicates()]
     units = [str(u) for u in frame.get("unit_name", pd.Series(dtype="str")).drop_duplicates()]
-    period_text = "Kỳ: " + (", ".join(periods[:3]) + (f" và {len(periods) - 3} kỳ khác" if len(periods) > 3 else ""))
+    more_periods = f" và {format_number(len(periods) - 3)} kỳ khác" if len(periods) > 3 else ""
+    period_text = "Kỳ: " + ", ".join(periods[:3]) + more_periods
     if len(units) <= MAX_NAMED_UNITS:
         unit_text = ", ".join(units)
     else:
-        unit_text = ", ".join(units[:MAX_NAMED_UNITS]) + f" và {len(units) - MAX_NAMED_UNITS} đơn vị khác"
+        more_units = format_number(len(units) - MAX_NAMED_UNITS)
+        unit_text = ", ".join(units[:MAX_NAMED_UNITS]) + f" và {more_units} đơn vị khác"
     parts = [p for p in (period_text if periods else "", unit_text, extra) if p]
     sources: list[str] = []
     if "source_publisher" in frame and "source_published" in frame:
@@ -441,7 +443,7 @@ def chart_note(frame: pd.DataFrame, updated: dt.datetime | dt.date | None = None
             if label not in sources:
                 sources.append(label)
     if len(sources) > MAX_NAMED_SOURCES:
-        sources = [*sources[:MAX_NAMED_SOURCES], f"và {len(sources) - MAX_NAMED_SOURCES} nguồn khác"]
+        sources = [*sources[:MAX_NAMED_SOURCES], f"và {format_number(len(sources) - MAX_NAMED_SOURCES)} nguồn khác"]
     return ChartNote(" · ".join(parts), tuple(sources), updated)
 
 

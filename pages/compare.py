@@ -36,7 +36,7 @@ group = ui.st_url_select(
 )
 periods = ui.query("periods", metric_id)
 period_names = {"": "Mới nhất của mỗi đơn vị"} | {
-    p.period_key: f"{p.period_label} · {p.n_units} đơn vị" for p in periods.itertuples()
+    p.period_key: f"{p.period_label} · {format_number(p.n_units)} đơn vị" for p in periods.itertuples()
 }
 period_key = ui.st_url_select(
     "Kỳ số liệu",

@@ -50,7 +50,7 @@ def test_page_questions_cost_a_few_no_op_queries(report: run.Report) -> None:
 
 def test_scale_views_stay_small_where_a_bar_per_unit_does_not(report: run.Report) -> None:
     payload = report.meta["payload"]
-    bars = payload["compare bars, one per unit (today)"]
+    bars = payload[run.BAR_PER_UNIT]
     assert payload["distribution"] < bars and payload["top/bottom 10"] < bars
     assert payload["provinces"] < bars
 

@@ -210,3 +210,10 @@ def test_cli_dump_of_a_national_store_is_valid_csv_and_json(
     records = json.loads(capsys.readouterr().out)
     assert len(records) == expected
     assert all(isinstance(r["value"], int | float) or r["value"] is None for r in records)
+
+
+def test_counts_in_thousands_use_vietnamese_separators() -> None:
+    from danvan_metrics.charts import chart_note
+
+    frame = pd.DataFrame({"unit_name": [f"Xã {i}" for i in range(3069)], "period_label": "Quý 3/2026"})
+    assert "và 3.065 đơn vị khác" in chart_note(frame).subtitle
