@@ -319,12 +319,13 @@ RECENCY_COLOURS: dict[str, str] = {
 }
 
 
-def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
+def build_coverage_figure(matrix: pd.DataFrame, today: dt.date, rows_are: str = "đơn vị") -> go.Figure:
     """Units × categories, each cell coloured by how recent its latest figure is.
 
     Args:
         matrix: rows from `analysis.coverage_matrix`.
         today: the date ages are measured from (passed in, so the figure is reproducible).
+        rows_are: what the rows are, for the title ("đơn vị", or "tỉnh, thành phố" when rolled up).
     """
     # Rows are keyed by id: two units may share a name (the labels are the names, told apart by the caller).
     key = "unit_id" if "unit_id" in matrix else "unit_name"
@@ -385,7 +386,7 @@ def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
             },
         )
     )
-    _layout(figure, "Số liệu hiện có: số con số theo đơn vị × lĩnh vực, màu theo độ mới", 260 + 48 * len(units))
+    _layout(figure, f"Số liệu hiện có: số con số theo {rows_are} × lĩnh vực, màu theo độ mới", 260 + 48 * len(units))
     figure.update_layout(
         xaxis={"side": "bottom", "tickangle": -30, "showgrid": False, "tickfont": {"size": 14}, "automargin": True},
         yaxis={
@@ -396,7 +397,8 @@ def build_coverage_figure(matrix: pd.DataFrame, today: dt.date) -> go.Figure:
             "tickvals": list(range(len(units))),
             "ticktext": units,
         },
-        margin={"l": 10, "r": 10, "t": 70, "b": 20},
+        # Room for the slanted field names, so the source line under them (charts.describe) does not cover them.
+        margin={"l": 10, "r": 10, "t": 70, "b": 130},
     )
     return figure
 

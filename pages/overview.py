@@ -48,8 +48,14 @@ if at_scale:
 else:
     matrix = analysis.coverage_matrix(ui.query("coverage"), units, categories)
 today = dt.date.today()
-ui.st_chart(build_coverage_figure(matrix, today), key="coverage_chart", frame=ui.query("sources"),
-            name_parts=["so-lieu-hien-co", today.isoformat()])  # fmt: skip
+# The note cites every source document (the heatmap counts figures from all of them).
+cited = ui.query("sources").rename(columns={"publisher": "source_publisher", "published": "source_published"})
+ui.st_chart(
+    build_coverage_figure(matrix, today, "tỉnh, thành phố" if at_scale else "đơn vị"),
+    key="coverage_chart",
+    frame=cited[["source_publisher", "source_published"]],
+    name_parts=["so-lieu-hien-co", today.isoformat()],
+)
 st.caption("Ô trắng: chưa có số liệu của lĩnh vực đó — đơn vị có thể bổ sung qua tải lên số liệu quý.")
 if at_scale:
     st.caption("Toàn bộ số liệu quá lớn để tải trong trình duyệt: dùng `python -m danvan_metrics dump`.")

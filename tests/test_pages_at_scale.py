@@ -217,3 +217,11 @@ def test_counts_in_thousands_use_vietnamese_separators() -> None:
 
     frame = pd.DataFrame({"unit_name": [f"Xã {i}" for i in range(3069)], "period_label": "Quý 3/2026"})
     assert "và 3.065 đơn vị khác" in chart_note(frame).subtitle
+
+
+def test_the_coverage_chart_cites_its_sources_and_no_stray_subtitle(at_scale: Store) -> None:
+    (spec,) = chart_specs(open_app("pages/overview.py"))
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "None" not in spec["layout"]["title"]["text"]
+    assert spec["layout"]["title"]["text"].startswith("Số liệu hiện có: số con số theo tỉnh, thành phố × lĩnh vực")
+    assert "danvan — bộ tạo dữ liệu mẫu, " in text and "không rõ" not in text  # publisher and its date
