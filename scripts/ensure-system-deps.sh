@@ -5,8 +5,11 @@ set -euo pipefail
 source "$(dirname "$0")/apt.sh"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans" || missing+=(fonts-noto-core)
-fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
+# Read the list first: `fc-list | grep -q` fails under pipefail when grep stops early (SIGPIPE),
+# which reported installed fonts as missing and ran apt-get on every `make test`.
+fonts="$(fc-list : family 2>/dev/null || true)"
+grep -qi "Noto Sans" <<<"$fonts" || missing+=(fonts-noto-core)
+grep -qi "DejaVu Sans" <<<"$fonts" || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Cài gói hệ thống cho kiểm thử: ${missing[*]}"
   apt_install "${missing[@]}"
