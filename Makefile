@@ -23,7 +23,7 @@ setup: $(STAMP)
 
 run: setup
 	$(PY) -m danvan_metrics check
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m danvan_metrics.serve --server.port $(PORT) --server.headless true
 
 system-deps:
 	@bash scripts/ensure-system-deps.sh
@@ -56,7 +56,7 @@ DEMO_HOME ?= instance-demo
 demo: setup
 	$(PY) -m danvan_metrics --home $(DEMO_HOME) synth --demo --out $(DEMO_HOME)/synthetic --load
 	DANVAN_HOME=$(DEMO_HOME) DANVAN_CURATED_DIR=$(DEMO_HOME)/synthetic/curated DANVAN_DEMO=1 \
-		$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+		$(PY) -m danvan_metrics.serve --server.port $(PORT) --server.headless true
 
 bench: setup system-deps
 	$(PY) -m bench.run

@@ -1,4 +1,4 @@
-"""The app as a reader meets it: `streamlit run` on a free port, driven by headless Chromium.
+"""The app as a reader meets it: served as `make run` does, on a free port, driven by headless Chromium.
 
 Measures the time from navigation to the first chart visible (a fresh server, then again
 with warm caches, then after changing the metric), the bytes the browser receives over the
@@ -85,9 +85,7 @@ def served(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, subproces
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "app.py",
+            "danvan_metrics.serve",  # as `make run` starts it: store current and modules loaded first
             "--server.port",
             str(port),
             "--server.headless",

@@ -1,4 +1,4 @@
-"""Real-browser fixtures: the app served by `streamlit run` on a free port, driven by Debian's Chromium.
+"""Real-browser fixtures: the app served as `make run` serves it, on a free port, driven by Debian's Chromium.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium (installed by
 `make test` through scripts/ensure-system-deps.sh). Screenshots go to ./artifacts.
@@ -62,7 +62,7 @@ def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def serve_app(home: Path, browser: Browser, **env: str) -> Iterator[str]:
-    """Serve the app by `streamlit run` on a free port with its own DANVAN_HOME (and ``env``); yield its URL.
+    """Serve the app (`python -m danvan_metrics.serve`) on a free port with its own DANVAN_HOME and ``env``.
 
     One visit to the main page first: Streamlit learns the page list from the first script
     run, and a deep link opened before that shows a spurious "Page not found" dialog.
@@ -72,7 +72,7 @@ def serve_app(home: Path, browser: Browser, **env: str) -> Iterator[str]:
     log = (home / "streamlit.log").open("wb")
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "danvan_metrics.serve",  # as `make run` starts it
             "--server.port", str(port), "--server.headless", "true",
             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
         ],
