@@ -9,6 +9,7 @@ in this same process, so the first page after a restart shows about as fast as t
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,8 +27,17 @@ PAGE_MODULES = (
 
 def warm_up() -> None:
     """Load the page modules and make the store current (raises what `Store.ensure_current` raises)."""
-    for name in PAGE_MODULES:
-        importlib.import_module(name)
+    # Defining @st.cache_data functions before Streamlit's runtime exists logs "No runtime found" for
+    # each; harmless (caches are created at their first call, inside the runtime), so kept quiet.
+    importlib.import_module("streamlit")  # Streamlit sets its loggers' levels when it creates them
+    caching_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = caching_log.level
+    caching_log.setLevel(logging.ERROR)
+    try:
+        for name in PAGE_MODULES:
+            importlib.import_module(name)
+    finally:
+        caching_log.setLevel(level)
     from danvan_metrics.store import open_store
 
     open_store()
