@@ -6,6 +6,7 @@ change is seen on the next rerun, and nothing expires on a timer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -219,6 +220,18 @@ def metric_label(catalog: pd.DataFrame) -> dict[str, str]:
     return dict(zip(catalog["metric_id"], catalog["category"] + " · " + catalog["name_vi"], strict=True))
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&])")
+
+
+def md_text(text: object) -> str:
+    """Text from a document, an upload or a person, shown literally inside Streamlit Markdown.
+
+    Backslash-escapes the characters Markdown (and Streamlit's extensions: ``:red[…]``, ``$…$``,
+    ``:material/…:``) would act on, so "**x**", "[a](b)" or "<b>" in an upload note stay as typed.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
 def st_figure_card(row: pd.Series, *, title: str | None = None, with_quote: bool = False) -> None:
     """One figure as a card: name, the figure with its qualifier and case count, period, source (and quote)."""
     with st.container(border=True):
@@ -232,10 +245,10 @@ def st_figure_card(row: pd.Series, *, title: str | None = None, with_quote: bool
             f"Kỳ: **{row['period_label']}**  \nNguồn: {row['source_publisher']}, {format_date(row['source_published'])}"
         )
         if with_quote:
-            st.markdown(f"> “{row['source_quote']}”")
-            st.caption(f"{row['source_title']}")
+            st.markdown(f"> “{md_text(row['source_quote'])}”")
+            st.caption(md_text(row["source_title"]))
             if isinstance(row.get("note"), str) and row["note"]:
-                st.caption(f"Ghi chú: {row['note']}")
+                st.caption(f"Ghi chú: {md_text(row['note'])}")
 
 
 def st_downloads(frame: pd.DataFrame, *name_parts: str, key: str, note: str | None = None) -> None:

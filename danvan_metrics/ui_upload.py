@@ -59,7 +59,10 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
     digest = uploads.sha256_of(data)
     done = st.session_state.get(DONE_KEY)
     if done and done[0] == digest:
-        st.success(f"Đã ghi {done[2]} số liệu từ tệp {file_name} (mã tải lên **{done[1]}**). Các biểu đồ đã cập nhật.")
+        st.success(
+            f"Đã ghi {done[2]} số liệu từ tệp {ui.md_text(file_name)} (mã tải lên **{done[1]}**). "
+            "Các biểu đồ đã cập nhật."
+        )
         return
     cached = st.session_state.get(PREVIEW_KEY)
     if cached is None or cached.sha256 != digest or cached.file_name != file_name:
@@ -70,7 +73,9 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
     errors = preview.errors + permission_issues(preview, account)
     if preview.table is not None:
         how = "Excel" if preview.table.file_format == "xlsx" else f"CSV, bảng mã {preview.table.encoding}"
-        st.caption(f"Tệp {preview.file_name} ({how}) · {format_number(len(preview.table.rows))} dòng số liệu")
+        st.caption(
+            f"Tệp {ui.md_text(preview.file_name)} ({how}) · {format_number(len(preview.table.rows))} dòng số liệu"
+        )
     if preview.duplicate_of is not None:
         prior = preview.duplicate_of
         st.warning(

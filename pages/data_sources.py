@@ -78,13 +78,14 @@ for source in sources.itertuples(index=False):
     if picked_sources and source.source_id not in picked_sources:
         continue
     with st.expander(
-        f"{source.title} — {source.publisher}, {format_date(source.published)} · {source.n_figures} số liệu",
+        f"{ui.md_text(source.title)} — {ui.md_text(source.publisher)}, {format_date(source.published)} · "
+        f"{source.n_figures} số liệu",
         icon=":material/description:",
     ):
-        place = source.unit_name if isinstance(source.unit_name, str) else "–"
+        place = ui.md_text(source.unit_name) if isinstance(source.unit_name, str) else "–"
         st.markdown(
             f"**Mã nguồn:** `{source.source_id}` · **Loại:** {source.doc_kind} · "
-            f"**Đơn vị:** {place} · **Tác giả/ký:** {source.author or '–'} · "
+            f"**Đơn vị:** {place} · **Tác giả/ký:** {ui.md_text(source.author or '–')} · "
             f"**Tệp gốc:** `{source.file}`"
         )
         figures = ui.query_figures_table(None, None, [source.source_id], None, SOURCE_ROWS)

@@ -7,7 +7,7 @@ from danvan_metrics import accounts, ui, ui_auth
 st.title("Đăng nhập")
 account = ui_auth.current_user()
 if account is not None:
-    st.success(f"Bạn đã đăng nhập với tên **{account.name}** ({accounts.ROLE_LABELS[account.role]}).")
+    st.success(f"Bạn đã đăng nhập với tên **{ui.md_text(account.name)}** ({accounts.ROLE_LABELS[account.role]}).")
     st.page_link("pages/upload.py", label="Tải lên số liệu quý →")
     st.stop()
 st.caption("Mọi người đều xem được số liệu. Chỉ cán bộ được giao mới đăng nhập để tải lên hoặc rút lại số liệu.")

@@ -1,0 +1,48 @@
+"""Text people typed (an upload's note, its file name) shows as typed, never as Markdown or HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from danvan_metrics import uploads
+from danvan_metrics.resolving import resolver_for
+from danvan_metrics.store import Store
+from tests.browser.conftest import screenshot, serve_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+NOTE = "**đậm** :red[đỏ] [liên kết](https://example.invalid) <b>thẻ</b> $x$"
+FILE_NAME = "**quy-1**_[2024].csv"
+
+
+@pytest.fixture(scope="module")
+def noted_url(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("user_text")
+    store = Store(home)
+    store.ensure_current()
+    text = (
+        "ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri,tu_so,mau_so,ghi_chu\n"
+        f'pre-d001,,2024,1,citizen_receptions,1250,,,"{NOTE}"\n'
+    )
+    data = text.encode("utf-8")
+    preview = uploads.prepare(store, data, FILE_NAME, resolver_for(store), today=dt.date(2024, 6, 1))
+    assert preview.ok, preview.errors
+    uploads.commit(store, preview, data, "editor1")
+    with serve_app(Path(home), browser) as url:
+        yield url
+
+
+def test_an_upload_note_and_file_name_show_literally_on_the_profile(page: Page, noted_url: str) -> None:
+    page.goto(f"{noted_url}/ho-so?don_vi=pre-d001")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text(f"Ghi chú: {NOTE}")
+    expect(main).to_contain_text(FILE_NAME)  # the upload's source title names the file
+    # No link hides its target behind typed words (a bare address may still be linked, as itself).
+    assert main.locator("a", has_text="liên kết").count() == 0
+    assert main.locator("b", has_text="thẻ").count() == 0
+    screenshot(page, "user-text-profile")
