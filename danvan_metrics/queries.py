@@ -384,15 +384,12 @@ def dump(store: Store) -> pd.DataFrame:
     return frame
 
 
-DUMP_MEMORY_MB = 768
-
-
 def dump_batches(store: Store, vectors: int = 50) -> Iterator[pd.DataFrame]:
     """`dump` in pieces of ``vectors`` × 2,048 rows, in the same order: a national store (millions of
     figures) is written out without holding it in memory."""
     with store.connect() as conn:
         # Sorting millions of rows would otherwise hold them all in memory: DuckDB spills past this.
-        conn.execute(f"SET memory_limit = '{DUMP_MEMORY_MB}MB'")  # a constant, not user input
+        conn.execute("SET memory_limit = '768MB'")
         result = conn.execute(_DUMP_SQL)
         while True:
             batch = result.fetch_df_chunk(vectors)

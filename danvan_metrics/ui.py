@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -47,45 +47,50 @@ def query(name: str, *args: Any, **kwargs: Any) -> Any:
     return _cached(name, str(store.home), store.data_version(), args, tuple(sorted(kwargs.items())))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _unit_names(home: str, version: str) -> dict[str, str]:
+# What pages rebuild from a query on every rerun, built once per data version instead (`derived`).
+_DERIVED: dict[str, Callable[..., Any]] = {
+    "unit_names": lambda store: _distinct_names(queries.units_with_figures(store)),
+    "picker_labels": lambda store: unit_label(queries.unit_picker(store)),
+    "figures_table": lambda store, *args: figures_table(queries.figures(store, *args), with_unit=True),
+}
+
+
+def _distinct_names(units: pd.DataFrame) -> dict[str, str]:
     from danvan_metrics.analysis import distinct_names
 
-    return distinct_names(queries.units_with_figures(Store(Path(home))))
+    return distinct_names(units)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_derived(name: str, home: str, version: str, args: tuple[Any, ...]) -> Any:
+    return _DERIVED[name](Store(Path(home)), *args)
+
+
+def derived(name: str, *args: Any) -> Any:
+    """``_DERIVED[name](store, *args)``, cached until the data changes, like `query`."""
+    store = get_store()
+    return _cached_derived(name, str(store.home), store.data_version(), args)
 
 
 def unit_names() -> dict[str, str]:
     """unit_id → a name that tells units apart (`analysis.distinct_names`), for every unit with figures.
 
-    Cached until the data changes: with thousands of units, building it on every rerun cost ~30 ms.
+    Cached: with thousands of units, building it on every rerun cost ~30 ms.
     """
-    store = get_store()
-    return _unit_names(str(store.home), store.data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _picker_labels(home: str, version: str) -> dict[str, str]:
-    return unit_label(queries.unit_picker(Store(Path(home))))
+    return cast(dict[str, str], derived("unit_names"))
 
 
 def picker_labels() -> dict[str, str]:
-    """`unit_label` of every unit the profile picker offers, cached until the data changes (~60 ms at scale)."""
-    store = get_store()
-    return _picker_labels(str(store.home), store.data_version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _figures_table_of(home: str, version: str, args: tuple[Any, ...]) -> pd.DataFrame:
-    return figures_table(_cached("figures", home, version, args, ()), with_unit=True)
+    """`unit_label` of every unit the profile picker offers, cached (~60 ms per rerun at scale)."""
+    return cast(dict[str, str], derived("picker_labels"))
 
 
 def query_figures_table(*args: Any) -> pd.DataFrame:
-    """`figures_table` of ``queries.figures(store, *args)``, with units, cached until the data changes.
+    """`figures_table` of ``queries.figures(store, *args)``, with units, cached.
 
     Formatting thousands of figures (Babel) cost a page ~100 ms on every rerun; now only once.
     """
-    store = get_store()
-    return _figures_table_of(str(store.home), store.data_version(), args)
+    return cast(pd.DataFrame, derived("figures_table", *args))
 
 
 def figures_table(frame: pd.DataFrame, with_unit: bool = False) -> pd.DataFrame:

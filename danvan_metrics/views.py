@@ -73,7 +73,6 @@ def compare_view(
         raise ValueError("compare_view: many units need the registry")
     chosen = ScaleView(view) if view in set(ScaleView) else DEFAULT_VIEW
     notes: list[str] = []
-    rows = analysis.top_bottom(frame, metric.direction, keep=[highlight])
     if chosen == ScaleView.PROVINCES:
         rolled = analysis.province_rollup(frame, registry, metric.kind)
         notes += [rolled.note] if rolled.note else []
@@ -82,10 +81,11 @@ def compare_view(
             figure = charts.build_compare_figure(rolled.frame, metric, province)
             return CompareView(figure, rolled.frame, None, stats, True, chosen, notes)
         chosen = ScaleView.TOP_BOTTOM
+    # The table lists the ends and my unit in both views: thousands of formatted rows cost every rerun.
+    rows = analysis.top_bottom(frame, metric.direction, keep=[highlight])
     if chosen == ScaleView.DISTRIBUTION:
         position = analysis.unit_position(frame, highlight, metric.direction)
         figure = charts.build_distribution_figure(frame, metric, highlight, position)
-        # The table lists the ends and my unit here too: thousands of formatted rows cost every rerun.
         return CompareView(figure, rows, stats, stats, True, chosen, notes)
     parents = registry[registry["unit_id"].isin(rows["unit_parent_id"].dropna())]  # only the places drawn
     places = dict(zip(parents["unit_id"], parents["name"], strict=True))

@@ -28,7 +28,8 @@ if isinstance(unit["parent_name"], str):
     facts.append(f"thuộc {unit['parent_name']}")
 if ui.unit_validity(unit):
     facts.append(ui.unit_validity(unit))
-st.caption(" · ".join(facts) + f" · {len(profile)} số liệu từ {profile['source_id'].nunique()} nguồn")
+facts.append(f"{format_number(len(profile))} số liệu từ {format_number(profile['source_id'].nunique())} nguồn")
+st.caption(" · ".join(facts))
 ui.st_reform_links(unit_id)
 
 # 3. Every figure, by category, as cards
