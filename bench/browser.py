@@ -9,9 +9,7 @@ Uses Debian's /usr/bin/chromium through Playwright, as the browser tests do; not
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,20 +20,10 @@ from typing import Any
 
 from bench.guard import Watchdog
 from bench.pages import process_peak_mb
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, serve_command
 
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "artifacts"
-CHROMIUM = os.environ.get("DANVAN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CHART = ".js-plotly-plot"
 FAST_MS = 5000  # extra screenshots only when a warm view takes less than this
 
@@ -69,32 +57,14 @@ class BrowserResult:
     error: str | None = None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def served(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
     """The app served on a free port with ``env``; yields (url, process, ms until healthy)."""
-    port = _free_port()
+    port = free_port()
     log = log_path.open("wb")
     begin = time.perf_counter()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "danvan_metrics.serve",  # as `make run` starts it: store current and modules loaded first
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        serve_command(port),  # as `make run` starts it: store current and modules loaded first
         cwd=PROJECT,
         env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
         stdout=log,

@@ -473,7 +473,10 @@ def run(args: argparse.Namespace) -> Report:
             prepared, report, args.warm_runs, args.page_timeout, max_mb=args.max_mb
         )
     if not args.skip_browser:
-        measure_browser(prepared, report, args.browser_timeout, args.screenshots, args.max_mb, work)
+        # National screenshots are named so; a smaller run must not overwrite them.
+        national = (args.communes, args.metrics, args.quarters) == (3321, 60, 40)
+        prefix = args.screenshots if args.screenshots is not None else ("bench-national" if national else "bench-small")
+        measure_browser(prepared, report, args.browser_timeout, prefix, args.max_mb, work)
     report.meta["elapsed_s"] = round(time.perf_counter() - started, 1)
     return report
 
@@ -494,7 +497,9 @@ def parser() -> argparse.ArgumentParser:
     options.add_argument(
         "--max-mb", type=float, default=4000.0, help="memory at which a page process or the app server is stopped"
     )
-    options.add_argument("--screenshots", default="bench-national", help="screenshot name prefix ('' for none)")
+    options.add_argument(
+        "--screenshots", default=None, help="screenshot name prefix ('' for none; default bench-national at full size)"
+    )
     return options
 
 

@@ -7,9 +7,7 @@ Playwright never downloads a browser here: it launches /usr/bin/chromium (instal
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -19,25 +17,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, serve_command
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_DIR / "artifacts"
-CHROMIUM = os.environ.get("DANVAN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
@@ -67,15 +50,11 @@ def serve_app(home: Path, browser: Browser, **env: str) -> Iterator[str]:
     One visit to the main page first: Streamlit learns the page list from the first script
     run, and a deep link opened before that shows a spurious "Page not found" dialog.
     """
-    port = _free_port()
+    port = free_port()
     full_env = {**os.environ, "DANVAN_HOME": str(home), "PYTHONUNBUFFERED": "1", **env}
     log = (home / "streamlit.log").open("wb")
     process = subprocess.Popen(
-        [
-            sys.executable, "-m", "danvan_metrics.serve",  # as `make run` starts it
-            "--server.port", str(port), "--server.headless", "true",
-            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-        ],
+        serve_command(port),
         cwd=PROJECT_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -8,47 +8,33 @@ national scale (3,321 communes × 60 metrics × 40 quarters).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from danvan_metrics import analysis, queries, synth
-from danvan_metrics.model import Period
+from danvan_metrics import analysis
+from danvan_metrics.store import Store
+from tests import scale_sample
 from tests.browser.conftest import choose, screenshot, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
-RATE = "complaints_resolved_rate"
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(curated folder, state directory) of a 300-commune sample store, built once."""
-    work = tmp_path_factory.mktemp("scale_browser")
-    written = synth.generate(synth.Plan(communes=300, metrics=16, quarters=4), work / "synthetic")
-    store, _ = synth.load(written.out, work / "home")
-    return written.curated_dir, store.home
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The sample store of `tests.scale_sample` (300 communes), built once for this module."""
+    return scale_sample.build(tmp_path_factory.mktemp("scale_browser"))
 
 
 @pytest.fixture(scope="module")
-def scale_url(sample: tuple[Path, Path], browser: Browser) -> Iterator[str]:
-    curated, home = sample
-    with serve_app(home, browser, DANVAN_CURATED_DIR=str(curated)) as url:
+def scale_url(sample: Store, browser: Browser) -> Iterator[str]:
+    with serve_app(sample.home, browser, DANVAN_CURATED_DIR=str(sample.curated_dir)) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def my_unit(sample: tuple[Path, Path]) -> tuple[str, str]:
-    """A commune near the middle of the fullest recent quarter: (id, name)."""
-    from danvan_metrics.store import Store
-
-    curated, home = sample
-    store = Store(home, curated_dir=curated, registry_dir=curated.parent / "registry")
-    period = analysis.fullest_recent_period(queries.periods(store, RATE))
-    assert period is not None
-    frame = queries.compare(store, RATE, None, Period.parse(period)).sort_values("value")
-    row = frame.iloc[len(frame) // 2]
-    return str(row["unit_id"]), str(row["unit_name"])
+def my_unit(sample: Store) -> tuple[str, str]:
+    return scale_sample.middle_unit(sample)
 
 
 def bar_count(page: Page) -> int:
@@ -84,7 +70,7 @@ def test_trend_draws_eight_lines_with_a_note(page: Page, scale_url: str, my_unit
     unit_id, name = my_unit
     page.goto(f"{scale_url}/xu-huong?toi={unit_id}")
     wait_for_app(page)
-    expect(page.get_by_text("Đang vẽ 8/300 đơn vị")).to_be_visible()
+    expect(page.get_by_text(f"Đang vẽ 8/{scale_sample.COMMUNES} đơn vị")).to_be_visible()
     legend = page.locator(".js-plotly-plot .legend .traces")
     expect(legend).to_have_count(analysis.TREND_LINE_CAP)
     expect(page.locator(".js-plotly-plot .legend")).to_contain_text(name)
