@@ -629,7 +629,7 @@ def build_distribution_figure(
     figure.update_layout(
         xaxis={"tickformat": plotly_number_format(metric.decimals), "title": {"text": metric.unit},
                "gridcolor": LIGHT_GREY},
-        yaxis={"title": {"text": "Số đơn vị"}, "gridcolor": LIGHT_GREY, "rangemode": "tozero"},
+        yaxis={"title": {"text": "Số đơn vị"}, "gridcolor": LIGHT_GREY, "rangemode": "tozero", "tickformat": ",d"},
         bargap=0.02, showlegend=False, margin={"l": 10, "r": 30, "t": 100, "b": 60},
     )  # fmt: skip
     return figure

@@ -116,3 +116,9 @@ def test_scale_views_send_the_same_few_kilobytes_for_any_number_of_units() -> No
     assert large[0] > 5 * small[0], "a bar per unit grows with the units"
     assert large[1] < 1.3 * small[1] and large[2] < 1.3 * small[2]
     assert large[1] < 20_000 and large[2] < 20_000
+
+
+def test_distribution_counts_on_the_axis_group_thousands_the_vietnamese_way() -> None:
+    figure = charts.build_distribution_figure(many_units(500), RATE)
+    assert figure.layout.yaxis.tickformat == ",d"  # with separators ",." Plotly prints 1.200, not 1200
+    assert figure.layout.separators == ",."
