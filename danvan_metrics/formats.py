@@ -7,6 +7,7 @@ matching ``separators`` so axes and hovers agree with tables and cards.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,6 +25,7 @@ LOCALE = "vi_VN"
 # ~0,1 ms a number — a third of a page's run when a table shows a few thousand figures.
 _VI = Locale.parse(LOCALE)
 _DATE_PATTERN: DateTimePattern = _parse_date_pattern("dd/MM/yyyy")
+_EXACT_DIGITS = 330
 # Plotly's layout.separators: decimal mark first, then the thousands separator.
 PLOTLY_SEPARATORS = ",."
 
@@ -60,12 +62,20 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
     """
     if is_missing(value):
         return "–"
-    number = float(value)  # type: ignore[arg-type]
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return str(value)
     if math.isinf(number):
         return "∞" if number > 0 else "-∞"
-    # Half away from zero, as people round (92,5 → 93), not Babel's default half-to-even.
-    exact = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return _number_pattern(decimals).apply(exact, _VI)
+    decimals = min(max(int(decimals), 0), 12)
+    # Total for every float: the default 28-digit context would raise on 1e28 and above, and one
+    # stored number must never take a page down. 330 digits hold the largest double with its decimals.
+    with decimal.localcontext() as context:
+        context.prec = _EXACT_DIGITS
+        # Half away from zero, as people round (92,5 → 93), not Babel's default half-to-even.
+        exact = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        return _number_pattern(decimals).apply(exact, _VI)
 
 
 @functools.lru_cache(maxsize=16)

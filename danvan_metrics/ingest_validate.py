@@ -13,16 +13,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from danvan_metrics.formats import format_date, format_figure
+from danvan_metrics.formats import format_date, format_figure, format_number
 from danvan_metrics.ingest_numbers import FileNotation, NumberError, decimals_written, infer_notation, parse_number
 from danvan_metrics.ingest_read import Cell, RawTable
-from danvan_metrics.model import Metric, MetricKind
+from danvan_metrics.model import MAX_PARTS, MAX_VALUE, Metric, MetricKind
 from danvan_metrics.textkey import fold_key
 
 MIN_YEAR = 2000
 JUMP_FACTOR = 5.0
 ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 MAX_NOTE_LENGTH = 1000
+_LIMIT_WHAT: dict[MetricKind, str] = {
+    MetricKind.COUNT: "của một số đếm",
+    MetricKind.STOCK: "của một số đếm",
+    MetricKind.AMOUNT: "của một số tiền",
+    MetricKind.RATE: "của một tỷ lệ",
+}
 
 
 class UnitCandidate(Protocol):
@@ -177,8 +183,16 @@ def validate(table: RawTable, context: Context) -> Validation:
     except NumberError as exc:
         result.issues.append(Issue(None, header.get("gia_tri"), str(exc)))
         return result
+    for ignored in table.ignored_columns:
+        result.issues.append(
+            Issue(
+                None, ignored, "cột này không thuộc mẫu nên được bỏ qua (số liệu trong cột không được ghi)", "warning"
+            )
+        )
     seen: dict[tuple[str, str, dt.date, dt.date], tuple[int, float]] = {}
     for row_number, cells in table.rows:
+        if _unprintable(row_number, cells, header, result.issues):
+            continue
         issues_before = len(result.issues)
         parsed = _validate_row(row_number, cells, header, context, names, notation, result.issues)
         if (
@@ -206,6 +220,33 @@ def warnings_for(rows: Sequence[ParsedRow], context: Context) -> list[Issue]:
     for row in rows:
         _warn(row, context, issues)
     return issues
+
+
+# C0 and C1 control characters (tab, line feed and carriage return are text), and the bidirectional
+# overrides that make a name display other than it reads (CVE-2021-42574, "Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+MAX_NAME_LENGTH = 200  # a unit's or a metric's name or id; longer text is not one
+
+
+def _unprintable(row: int, cells: Mapping[str, Cell], header: Mapping[str, str], issues: list[Issue]) -> bool:
+    """Refuse cells holding characters no one types (they break exports and hide text); True if any."""
+    found = False
+    for column, cell in cells.items():
+        match = _UNPRINTABLE.search(cell.text)
+        if match:
+            code = f"U+{ord(match.group()):04X}"
+            issues.append(
+                Issue(row, header.get(column, column),
+                      f"ô có ký tự điều khiển không in được ({code}); hãy xóa ký tự đó rồi tải lên lại")
+            )  # fmt: skip
+            found = True
+        elif column in ("ma_don_vi", "ten_don_vi", "ma_chi_tieu") and len(cell.text) > MAX_NAME_LENGTH:
+            issues.append(
+                Issue(row, header.get(column, column),
+                      f"ô dài {len(cell.text)} ký tự: quá dài cho một mã hoặc tên (tối đa {MAX_NAME_LENGTH})")
+            )  # fmt: skip
+            found = True
+    return found
 
 
 def _text(cells: Mapping[str, Cell], column: str) -> str:
@@ -346,20 +387,27 @@ def _check_unit(
 
 def _number(
     row: int, cells: Mapping[str, Cell], header: Mapping[str, str], column: str, notation: FileNotation,
-    issues: list[Issue],
+    issues: list[Issue], limit: float, what: str,
 ) -> tuple[float | None, bool]:  # fmt: skip
+    """One number cell, finite and within ``limit``; (None, True) for an empty cell, (None, False) on an error."""
     cell = cells.get(column)
     if cell is None or not cell.text:
         return None, True
     if cell.number is not None:
-        return cell.number, True
-    try:
-        number = parse_number(cell.text, notation.notation)
-    except NumberError as exc:
-        issues.append(Issue(row, header.get(column), str(exc)))
-        return None, False
+        number = cell.number
+    else:
+        try:
+            number = parse_number(cell.text, notation.notation)
+        except NumberError as exc:
+            issues.append(Issue(row, header.get(column), str(exc)))
+            return None, False
     if not math.isfinite(number):
         issues.append(Issue(row, header.get(column), f"“{cell.text}” không phải là số hữu hạn"))
+        return None, False
+    if abs(number) > limit:
+        issues.append(
+            Issue(row, header.get(column), f"số quá lớn: “{cell.text}” vượt giới hạn {format_number(limit)} {what}")
+        )
         return None, False
     return number, True
 
@@ -371,9 +419,13 @@ def _check_numbers(
     def error(column: str, message: str) -> None:
         issues.append(Issue(row, header.get(column, column), message))
 
-    value, ok_v = _number(row, cells, header, "gia_tri", notation, issues)
-    numerator, ok_n = _number(row, cells, header, "tu_so", notation, issues)
-    denominator, ok_d = _number(row, cells, header, "mau_so", notation, issues)
+    limit = MAX_VALUE[metric.kind]
+    # A rate's own bound (0–100) has its own message below; the hard limit here only keeps numbers sane.
+    value, ok_v = _number(
+        row, cells, header, "gia_tri", notation, issues, max(limit, MAX_PARTS), _LIMIT_WHAT[metric.kind]
+    )
+    numerator, ok_n = _number(row, cells, header, "tu_so", notation, issues, MAX_PARTS, "của một số trường hợp")
+    denominator, ok_d = _number(row, cells, header, "mau_so", notation, issues, MAX_PARTS, "của một số trường hợp")
     if not (ok_v and ok_n and ok_d):
         return None
     value_text = _text(cells, "gia_tri")
@@ -415,6 +467,12 @@ def _check_numbers(
         return None
     if metric.is_rate and not 0 <= value <= 100:
         error("gia_tri", f"tỷ lệ {value:g}% nằm ngoài khoảng 0–100")
+        return None
+    if not metric.is_rate and abs(value) > limit:
+        error(
+            "gia_tri",
+            f"số quá lớn: {format_number(value)} vượt giới hạn {format_number(limit)} {_LIMIT_WHAT[metric.kind]}",
+        )
         return None
     if metric.kind in (MetricKind.COUNT, MetricKind.AMOUNT, MetricKind.STOCK) and value < 0:
         error("gia_tri", f"{metric.name_vi} không thể âm ({value:g})")

@@ -118,6 +118,17 @@ class MetricKind(StrEnum):
     STOCK = "stock"
 
 
+# The largest figure a file may hold, by kind: far above any real count (cases, households) or amount
+# (in millions of đồng), low enough that sums, charts and formats stay exact. Rates are 0–100.
+MAX_VALUE: dict[MetricKind, float] = {
+    MetricKind.COUNT: 1e12,
+    MetricKind.STOCK: 1e12,
+    MetricKind.AMOUNT: 1e15,
+    MetricKind.RATE: 100.0,
+}
+MAX_PARTS = 1e12  # a rate's numerator and denominator are counts of cases
+
+
 class Direction(StrEnum):
     HIGHER = "higher"
     LOWER = "lower"

@@ -106,7 +106,8 @@ def prepare(
     try:
         table = read_upload(data, name, max_rows=config.max_upload_rows())
     except UploadRejected as exc:
-        return Preview(name, digest, len(data), None, Validation(issues=[Issue(None, None, str(exc))]))
+        issue = Issue(exc.row, exc.column, str(exc))
+        return Preview(name, digest, len(data), None, Validation(issues=[issue]))
     with store.connect() as conn:
         metrics = {
             row["metric_id"]: Metric.from_row(row)

@@ -63,7 +63,7 @@ EXPECTED: dict[str, tuple[int | None, list[tuple[int | None, str | None, str]]]]
     "26_header_only.csv": (None, [(None, None, "Tệp chỉ có dòng tiêu đề, không có dòng số liệu nào.")]),
     "27_truncated.xlsx": (None, [(None, None, "Tệp Excel bị hỏng hoặc không đọc được. " + SAVE)]),
     "28_corrupt.xlsx": (None, [(None, None, "Tệp Excel bị hỏng hoặc không đọc được. " + SAVE)]),
-    "29_zip_bomb.xlsx": (None, [(None, None, "Tệp Excel giải nén ra quá lớn so với kích thước tệp")]),
+    "29_zip_bomb.xlsx": (None, [(None, None, "Tệp Excel giải nén ra 286 MB, quá lớn")]),
     "30_renamed_png.csv": (None, [(None, None, "Tệp chứa ký tự nhị phân (byte 0): không phải CSV văn bản. " + SAVE)]),
     "31_formula.xlsx": (None, [(2, "gia_tri", "thiếu giá trị")]),
     "32_very_long_note.csv": (None, [(2, "ghi_chu", "ghi chú dài 5000 ký tự, vượt giới hạn 1000")]),
