@@ -8,7 +8,7 @@ import streamlit as st
 
 from danvan_metrics import config, ui, ui_auth, ui_slides
 from danvan_metrics.messages import APP_TITLE, DEMO_PAGE_NOTE, SIDEBAR_NOTE, UNEXPECTED_ERROR
-from danvan_metrics.store import MixedDataError, StoreBusyError
+from danvan_metrics.store import MixedDataError, StoreBusyError, StoreUnavailableError
 
 st.set_page_config(page_title=APP_TITLE, page_icon="📊", layout="wide")
 
@@ -47,6 +47,9 @@ try:
     page.run()
 except (StoreBusyError, MixedDataError) as exc:  # MixedDataError: a demo store opened without its data
     st.warning(str(exc))
+except StoreUnavailableError as exc:  # no write permission, or a damaged database: say what to do
+    logging.getLogger("danvan").error("store unavailable: %s", exc.__cause__ or exc)
+    st.error(str(exc))
 except Exception:  # noqa: BLE001 — the last line of defence: no traceback reaches a user
     logging.getLogger("danvan").exception("page failed")
     st.error(UNEXPECTED_ERROR)

@@ -13,6 +13,7 @@ import dataclasses
 import getpass
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +24,21 @@ import pandas as pd
 from danvan_metrics import accounts, audit, config, queries
 from danvan_metrics.check import check_curated
 from danvan_metrics.model import Period
-from danvan_metrics.store import MixedDataError, StoreBusyError, open_store
+from danvan_metrics.store import MixedDataError, StoreBusyError, StoreUnavailableError, open_store
+
+
+def visible(text: object) -> str:
+    """User-supplied text for a terminal: control and format characters shown as escapes, never obeyed.
+
+    A file named "\\x1b[2K\\x1b[1Aok.csv" would otherwise erase a line of the administrator's
+    terminal or retitle its window; here it prints as ``\\x1b[2K\\x1b[1Aok.csv``.
+    """
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in str(text))
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def plain_number(value: Any) -> str:
@@ -211,7 +226,17 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         account = _editor(args)
         if account is None:
             return 2
-    data = args.file.read_bytes()
+    try:
+        data = args.file.read_bytes()
+    except FileNotFoundError:
+        print(f"Không tìm thấy tệp {visible(args.file)}: hãy kiểm tra đường dẫn.", file=sys.stderr)
+        return 1
+    except IsADirectoryError:
+        print(f"{visible(args.file)} là một thư mục, không phải tệp .csv hoặc .xlsx.", file=sys.stderr)
+        return 1
+    except PermissionError:
+        print(f"Không có quyền đọc tệp {visible(args.file)}.", file=sys.stderr)
+        return 1
     preview = uploads.prepare(store, data, args.file.name, resolver_for(store))
     errors = list(preview.errors)
     if account is not None:
@@ -226,8 +251,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
                                                 f"(mã {prior.upload_id})"))  # fmt: skip
     upload_id = None
     if not errors and account is not None:
-        upload_id = uploads.commit(store, preview, data, account.name)
-        audit.record(store, account.name, audit.Action.UPLOAD, f"{upload_id} · {preview.file_name} (dòng lệnh)")
+        upload_id = uploads.commit(store, preview, data, account.name, channel="dòng lệnh")
     status = "rejected" if errors else ("valid" if args.dry_run else "committed")
     report = {
         "status": status,
@@ -242,9 +266,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         for issue in errors:
-            print(f"LỖI {issue.describe(preview.file_name)}", file=sys.stderr)
+            print(f"LỖI {visible(issue.describe(preview.file_name))}", file=sys.stderr)
         for issue in preview.warnings:
-            print(f"Lưu ý {issue.describe(preview.file_name)}")
+            print(f"Lưu ý {visible(issue.describe(preview.file_name))}")
         if status == "committed":
             print(f"Đã ghi: {report['rows_added']} mới, {report['rows_replaced']} thay thế (mã tải lên {upload_id}).")
         elif status == "valid":
@@ -255,11 +279,20 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_uploads(args: argparse.Namespace) -> int:
-    log = queries.upload_log(open_store(args.home))
+    from danvan_metrics import uploads
+
+    store = open_store(args.home)
+    log = queries.upload_log(store)
     for row in log.itertuples(index=False):
-        state = "đang dùng" if row.status == "committed" else f"đã rút lại ({row.retracted_by})"
-        print(f"{row.upload_id}\t{row.uploaded_at:%Y-%m-%d %H:%M}\t{row.uploaded_by}\t{row.file_name}\t"
-              f"+{row.rows_added}\t~{row.rows_replaced}\t{state}")  # fmt: skip
+        state = "đang dùng" if row.status == "committed" else f"đã rút lại ({visible(row.retracted_by)})"
+        print(f"{row.upload_id}\t{row.uploaded_at:%Y-%m-%d %H:%M}\t{visible(row.uploaded_by)}\t"
+              f"{visible(row.file_name)}\t+{row.rows_added}\t~{row.rows_replaced}\t{state}")  # fmt: skip
+    orphans = uploads.orphan_archives(store)
+    if orphans:
+        print(f"{len(orphans)} tệp lưu trữ không thuộc lần tải lên nào (lần ghi bị lỗi hoặc bị ngắt sau khi lưu tệp; "
+              "không chứa số liệu đang dùng, có thể xóa sau khi xem):", file=sys.stderr)  # fmt: skip
+        for path in orphans:
+            print(f"  {visible(path)}", file=sys.stderr)
     return 0
 
 
@@ -276,11 +309,10 @@ def _cmd_retract(args: argparse.Namespace) -> int:
         print("Biên tập viên chỉ được rút lại lần tải lên của chính mình.", file=sys.stderr)
         return 2
     try:
-        count = uploads.retract(store, args.upload_id, account.name)
+        count = uploads.retract(store, args.upload_id, account.name, channel="dòng lệnh")
     except uploads.UploadError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    audit.record(store, account.name, audit.Action.RETRACT, f"{args.upload_id} · {count} số liệu (dòng lệnh)")
     print(f"Đã rút lại {args.upload_id}: {count} số liệu thôi hiển thị; số liệu cũ (nếu có) được khôi phục.")
     return 0
 
@@ -475,8 +507,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MixedDataError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except accounts.AccountError as exc:
-        print(str(exc), file=sys.stderr)
+    except (accounts.AccountError, StoreUnavailableError) as exc:
+        print(visible(exc), file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu; lệnh đang ghi (nếu có) không để lại thay đổi dở dang.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 — the last line of defence: a person sees a sentence, not a traceback
+        if os.environ.get("DANVAN_DEBUG"):
+            raise
+        print(f"Lỗi ngoài dự kiến ({type(exc).__name__}): {visible(exc)}. Đặt DANVAN_DEBUG=1 để xem chi tiết "
+              "kỹ thuật, và gửi cho người quản trị hệ thống.", file=sys.stderr)  # fmt: skip
+        return 70

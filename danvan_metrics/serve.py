@@ -45,11 +45,11 @@ def warm_up() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Warm up, then hand over to ``streamlit run app.py`` with the given options."""
-    from danvan_metrics.store import MixedDataError, StoreBusyError
+    from danvan_metrics.store import MixedDataError, StoreBusyError, StoreUnavailableError
 
     try:
         warm_up()
-    except (StoreBusyError, MixedDataError) as exc:  # the app says the same on its pages; start anyway
+    except (StoreBusyError, MixedDataError, StoreUnavailableError) as exc:  # pages say the same; start anyway
         print(str(exc), file=sys.stderr)  # noqa: T201
     from streamlit.web import cli
 

@@ -42,6 +42,29 @@ class StoreBusyError(RuntimeError):
     """Another process held the store for longer than the lock timeout."""
 
 
+class StoreUnavailableError(RuntimeError):
+    """The state directory cannot be written, or the database file is damaged; the message says what to do."""
+
+
+def _unavailable(home: Path, exc: BaseException) -> StoreUnavailableError:
+    """The Vietnamese explanation of why the store in ``home`` cannot be used, and what to do."""
+    text = str(exc)
+    if isinstance(exc, PermissionError) or "Permission denied" in text or "Read-only file system" in text:
+        return StoreUnavailableError(
+            f"Không ghi được vào thư mục số liệu {home}: tài khoản chạy danvan không có quyền ghi (hoặc ổ đĩa chỉ "
+            "cho đọc). Hãy cấp quyền ghi thư mục này cho tài khoản đó (ví dụ: chown -R TÀI_KHOẢN "
+            f"{home}) hoặc đặt DANVAN_HOME sang một thư mục ghi được, rồi khởi động lại."
+        )
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return StoreUnavailableError(f"{home} không phải là thư mục: hãy đặt DANVAN_HOME sang một thư mục.")
+    return StoreUnavailableError(
+        f"Tệp kho dữ liệu {home / config.DB_FILE_NAME} bị hỏng hoặc không phải tệp DuckDB. Hãy khôi phục thư mục "
+        f"số liệu {home} từ bản sao lưu gần nhất. Nếu không có bản sao lưu: dời tệp hỏng sang chỗ khác và khởi "
+        "động lại để dựng lại kho từ số liệu tuyển chọn; các tệp đã tải lên vẫn còn trong thư mục uploads/ để "
+        "nạp lại."
+    )
+
+
 class MixedDataError(RuntimeError):
     """Synthetic and real figures would end up in one store: refused, never done silently."""
 
@@ -75,7 +98,10 @@ class Store:
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection for one operation; waits while another process holds the file."""
-        self.home.mkdir(parents=True, exist_ok=True)
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _unavailable(self.home, exc) from exc
         deadline = time.monotonic() + config.lock_timeout_seconds()
         delay = 0.01
         while True:
@@ -88,9 +114,11 @@ class Store:
                         raise StoreBusyError(
                             "Kho dữ liệu đang được một tiến trình khác sử dụng; hãy thử lại sau ít phút."
                         ) from exc
-                    raise
+                    raise _unavailable(self.home, exc) from exc
                 time.sleep(delay)
                 delay = min(delay * 2, 0.25)
+            except (duckdb.Error, OSError) as exc:
+                raise _unavailable(self.home, exc) from exc
         try:
             yield conn
         finally:
@@ -180,8 +208,11 @@ class Store:
         if self.data_version() == version:
             return
         tmp = self.version_path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(version, encoding="utf-8")
-        tmp.replace(self.version_path)
+        try:
+            tmp.write_text(version, encoding="utf-8")
+            tmp.replace(self.version_path)
+        except OSError as exc:
+            raise _unavailable(self.home, exc) from exc
 
 
 def read_curated_frames(directory: Path, observations: bool = True) -> dict[str, pd.DataFrame]:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from danvan_metrics import audit, queries, ui, ui_auth, uploads
+from danvan_metrics import queries, ui, ui_auth, uploads
 from danvan_metrics.accounts import Account, Role
-from danvan_metrics.audit import Action
 from danvan_metrics.formats import format_datetime, format_figure, format_number
 from danvan_metrics.ingest_validate import Issue
 from danvan_metrics.template import template_xlsx
@@ -100,8 +99,6 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
             st.error("Bạn không còn quyền ghi số liệu; hãy đăng nhập lại.")
             return
         upload_id = uploads.commit(store, preview, data, fresh.name)
-        rows = len(preview.validation.rows)
-        audit.record(store, fresh.name, Action.UPLOAD, f"{upload_id} · {preview.file_name} · {rows} dòng")
         st.session_state[DONE_KEY] = (digest, upload_id, len(preview.validation.rows))
         st.session_state.pop(PREVIEW_KEY, None)
         st.rerun()
@@ -161,6 +158,5 @@ def st_upload_log(account: Account) -> None:
             st.error("Bạn chỉ được rút lại lần tải lên của chính mình.")
         else:
             count = uploads.retract(store, upload_id, fresh.name)
-            audit.record(store, fresh.name, Action.RETRACT, f"{upload_id} · {count} số liệu")
             st.session_state[NOTICE_KEY] = f"Đã rút lại {upload_id}: {count} số liệu thôi hiển thị."
             st.rerun()

@@ -20,9 +20,11 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+import duckdb
 import pandas as pd
 
 from danvan_metrics import config, sql
+from danvan_metrics.audit import Action
 from danvan_metrics.ingest_read import RawTable, UploadRejected, read_upload
 from danvan_metrics.ingest_validate import (
     Context,
@@ -190,8 +192,11 @@ def new_upload_id(now: dt.datetime) -> str:
     return f"U{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
-def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str) -> str:
-    """Archive the file, then add its rows and log the upload, all in one transaction.
+def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str, channel: str = "") -> str:
+    """Archive the file, then add its rows, log the upload and its audit entry, all in one transaction.
+
+    ``channel`` says where it came from in the audit entry (e.g. "dòng lệnh"); a crash after the
+    commit can no longer leave an upload off the audit trail.
 
     Returns:
         The new upload's id.
@@ -254,6 +259,8 @@ def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str) -> str
                  "archive_path": archive_path},
             )  # fmt: skip
             conn.execute(sql.load("upload_insert_rows"), {"at": now})
+            rows_note = f"{len(preview.validation.rows)} dòng" + (f" ({channel})" if channel else "")
+            _audit(conn, uploaded_by, Action.UPLOAD, f"{upload_id} · {preview.file_name} · {rows_note}", now)
             _fault("after_rows")
             conn.execute(sql.load("upload_affected"), {"upload_id": upload_id})
             conn.execute(sql.load("recompute_current"))
@@ -271,8 +278,10 @@ def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str) -> str
     return upload_id
 
 
-def retract(store: Store, upload_id: str, retracted_by: str) -> int:
+def retract(store: Store, upload_id: str, retracted_by: str, channel: str = "") -> int:
     """Withdraw an upload: its figures stop being current and what they replaced comes back.
+
+    The audit entry is written in the same transaction.
 
     Returns:
         How many figures the upload had.
@@ -292,6 +301,9 @@ def retract(store: Store, upload_id: str, retracted_by: str) -> int:
             count = conn.execute(
                 "SELECT count(*) FROM observations WHERE upload_id = $id", {"id": upload_id}
             ).fetchone()
+            figures = int(count[0]) if count else 0
+            detail = f"{upload_id} · {figures} số liệu" + (f" ({channel})" if channel else "")
+            _audit(conn, retracted_by, Action.RETRACT, detail, dt.datetime.now())
             conn.execute(sql.load("upload_affected"), {"upload_id": upload_id})
             conn.execute(sql.load("recompute_current"))
             conn.execute("DROP TABLE affected")
@@ -301,4 +313,24 @@ def retract(store: Store, upload_id: str, retracted_by: str) -> int:
             conn.execute("ROLLBACK")
             raise
         store._write_version(conn)
-    return int(count[0]) if count else 0
+    return figures
+
+
+def _audit(conn: duckdb.DuckDBPyConnection, actor: str, action: Action, detail: str, at: dt.datetime) -> None:
+    """The audit entry of a write, inside the write's own transaction."""
+    conn.execute(sql.load("audit_insert"), {"at": at, "actor": actor, "action": str(action), "detail": detail})
+
+
+def orphan_archives(store: Store) -> list[Path]:
+    """Archived files no upload refers to: left by a commit that failed or was killed after archiving.
+
+    They hold no figure; the command line lists them so an administrator can look and delete them.
+    """
+    folder = store.home / "uploads"
+    if not folder.is_dir():
+        return []
+    with store.connect() as conn:
+        known = {row[0] for row in conn.execute("SELECT archive_path FROM uploads").fetchall()}
+    return sorted(
+        path for path in folder.iterdir() if path.is_file() and str(path.relative_to(store.home)) not in known
+    )

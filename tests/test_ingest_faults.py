@@ -12,6 +12,7 @@ import pytest
 
 from danvan_metrics import accounts, queries
 from danvan_metrics.store import Store, open_store
+from danvan_metrics.uploads import orphan_archives
 
 PROJECT = Path(__file__).resolve().parents[1]
 PASSWORD = "mat-khau-thu-nghiem-1"
@@ -54,11 +55,19 @@ def test_a_killed_ingest_leaves_the_state_before_or_after_never_between(
     store = open_store(home)  # the next start is clean
     after = queries.dump(store)
     log = queries.upload_log(store)
+    audit = queries.audit_log(store)
+    uploads_audited = audit[audit["action"] == "upload"]
     if lands:
         assert len(after) == len(before) + 2 and len(log) == 1
         assert int(store.data_version()) > 1  # the version file caught up on the next start
+        # The audit entry is in the upload's own transaction: a kill right after commit cannot lose it.
+        assert uploads_audited["detail"].str.startswith(log["upload_id"].iloc[0]).tolist() == [True]
+        assert uploads_audited["actor"].tolist() == ["bien.tap"]
+        assert not orphan_archives(store)
     else:
-        assert after.equals(before) and log.empty
+        assert after.equals(before) and log.empty and uploads_audited.empty
+        # A file archived by a commit that never happened is listed, not silently kept.
+        assert len(orphan_archives(store)) == 1
         retry = _ingest(home, path)  # the same file goes in cleanly afterwards
         assert retry.returncode == 0, retry.stderr
         assert len(queries.dump(open_store(home))) == len(before) + 2

@@ -1,0 +1,108 @@
+"""A damaged or unwritable state directory, a missing file, terminal escapes in names (issue #21 items 6, 8).
+
+Each case ends in a Vietnamese sentence that says what is wrong and what to do — on the command
+line and in the app — never in a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from danvan_metrics import config, uploads
+from danvan_metrics.cli import main, visible
+from danvan_metrics.resolving import resolver_for
+from danvan_metrics.store import Store, StoreUnavailableError
+from tests.apptest_helpers import open_app, page_text
+
+PROJECT = Path(__file__).resolve().parents[1]
+HOSTILE_NAME = "\x1b[2K\x1b[1A\x1b]0;pwned\x07ok.csv"
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def _damage(home: Path) -> None:
+    (home / config.DB_FILE_NAME).write_bytes(b"not a database " * 1000)
+
+
+def test_the_upload_list_shows_escape_codes_in_file_names_instead_of_obeying_them(real_store: Store) -> None:
+    data = b"ma_don_vi,nam,quy,ma_chi_tieu,gia_tri\npre-d001,2024,1,citizen_receptions,120\n"
+    preview = uploads.prepare(real_store, data, HOSTILE_NAME, resolver_for(real_store), today=dt.date(2026, 11, 1))
+    uploads.commit(real_store, preview, data, "bien.tap")
+    code, out, _ = _cli("--home", str(real_store.home), "uploads")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[2K\\x1b[1A\\x1b]0;pwned\\x07ok.csv" in out
+
+
+def test_visible_keeps_vietnamese_and_escapes_controls() -> None:
+    assert visible("Phường Ba Đình") == "Phường Ba Đình"
+    assert visible("a\tb\u202ec\x00") == "a\\x09b\\u202ec\\x00"
+
+
+def test_archived_files_without_an_upload_are_listed(real_store: Store) -> None:
+    (real_store.home / "uploads").mkdir()
+    (real_store.home / "uploads" / "deadbeef.csv").write_bytes(b"x")
+    code, _, err = _cli("--home", str(real_store.home), "uploads")
+    assert code == 0
+    assert "1 tệp lưu trữ không thuộc lần tải lên nào" in err and "deadbeef.csv" in err
+
+
+def test_ingest_of_a_missing_file_says_it_does_not_exist(real_store: Store, tmp_path: Path) -> None:
+    code, _, err = _cli("--home", str(real_store.home), "ingest", str(tmp_path / "khong-co.csv"), "--dry-run")
+    assert code == 1
+    assert err.startswith("Không tìm thấy tệp") and "khong-co.csv" in err
+
+
+def test_a_damaged_database_is_explained_on_the_command_line(real_store: Store) -> None:
+    _damage(real_store.home)
+    env = {**os.environ, "DANVAN_HOME": str(real_store.home)}
+    done = subprocess.run([sys.executable, "-m", "danvan_metrics", "dump"], cwd=PROJECT, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1
+    assert "bị hỏng hoặc không phải tệp DuckDB" in done.stderr and "sao lưu" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unwritable_state_directory_is_explained(real_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root, for whom chmod does not bite: the refusal DuckDB gives is simulated.
+    def refuse(*_: object, **__: object) -> None:
+        raise duckdb.IOException(f'IO Error: Cannot open file "{real_store.db_path}": Permission denied')
+
+    monkeypatch.setattr(duckdb, "connect", refuse)
+    with pytest.raises(StoreUnavailableError, match="không có quyền ghi"):
+        Store(real_store.home).ensure_current()
+    code, _, err = _cli("--home", str(real_store.home), "dump")
+    assert code == 1 and "không có quyền ghi" in err and "chown" in err
+
+
+def test_a_state_directory_that_is_a_file_is_explained(tmp_path: Path) -> None:
+    home = tmp_path / "not-a-dir"
+    home.write_text("x")
+    with pytest.raises(StoreUnavailableError, match="không phải là thư mục"):
+        Store(home).ensure_current()
+
+
+def test_the_app_explains_a_damaged_database_on_every_page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    home = tmp_path / "damaged"
+    Store(home).ensure_current()
+    _damage(home)
+    monkeypatch.setenv("DANVAN_HOME", str(home))
+    at = open_app()
+    assert not at.exception
+    text = page_text(at)
+    assert "bị hỏng hoặc không phải tệp DuckDB" in text
+    assert "Đã có lỗi ngoài dự kiến" not in text
