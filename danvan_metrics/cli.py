@@ -174,7 +174,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
         print(f"Đã {'vô hiệu hóa' if args.user_command == 'disable' else 'kích hoạt lại'} tài khoản {args.name}.")
     else:
         for account in accounts.list_accounts(home):
-            state = "vô hiệu hóa" if account.disabled else ("tạm khóa" if account.locked_until else "hoạt động")
+            state = "vô hiệu hóa" if account.disabled else "hoạt động"
             units = ",".join(account.units) or "mọi đơn vị"
             print(f"{account.name}\t{account.role}\t{units}\t{state}")
     return 0

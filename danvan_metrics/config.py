@@ -47,12 +47,12 @@ def max_upload_rows() -> int:
 
 
 def max_failed_sign_ins() -> int:
-    """Wrong passwords in a row before an account is locked (``DANVAN_MAX_FAILED_SIGNINS``, default 5)."""
+    """Failures from one source for one name before attempts must wait (``DANVAN_MAX_FAILED_SIGNINS``, default 5)."""
     return int(_env_number("DANVAN_MAX_FAILED_SIGNINS", 5))
 
 
 def lockout_minutes() -> float:
-    """How long a locked account stays locked (``DANVAN_LOCKOUT_MINUTES``, default 15)."""
+    """The longest a source must wait between throttled sign-in attempts (``DANVAN_LOCKOUT_MINUTES``, default 15)."""
     return _env_number("DANVAN_LOCKOUT_MINUTES", 15)
 
 

@@ -1,11 +1,13 @@
-"""Accounts: hashed passwords, no defaults, lock-out after repeated failures, unit limits for editors."""
+"""Accounts: hashed passwords, no defaults, throttled guessing that reveals no name, unit limits for editors."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from danvan_metrics import accounts
 
@@ -30,20 +32,116 @@ def test_wrong_password_is_refused_without_revealing_whether_the_name_exists(tmp
     wrong = accounts.sign_in("lan.nguyen", "sai-mat-khau-123", tmp_path)
     unknown = accounts.sign_in("khong.co", "sai-mat-khau-123", tmp_path)
     assert not wrong.ok and not unknown.ok
-    assert wrong.message == unknown.message == "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert wrong.message == unknown.message == "Tên đăng nhập hoặc mật khẩu không đúng." == accounts.REFUSED
     assert accounts.sign_in("lan.nguyen", PASSWORD, tmp_path).ok
 
 
-def test_repeated_failures_lock_the_account_for_a_while(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DANVAN_MAX_FAILED_SIGNINS", "3")
-    monkeypatch.setenv("DANVAN_LOCKOUT_MINUTES", "15")
+T0 = dt.datetime(2026, 11, 26, 9, 0)
+
+
+def _attempts(name: str, home: Path, count: int = 8, source: str = "10.0.0.9") -> list[str]:
+    """The answers to ``count`` wrong passwords for ``name``, one second apart."""
+    return [
+        accounts.sign_in(name, "sai-mat-khau-123", home, T0 + dt.timedelta(seconds=i), source).message
+        for i in range(count)
+    ]
+
+
+def test_an_unknown_name_and_an_existing_one_get_the_same_answers_to_wrong_passwords(tmp_path: Path) -> None:
     accounts.add("lan.nguyen", PASSWORD, "editor", home=tmp_path)
-    now = dt.datetime(2026, 11, 26, 9, 0)
-    results = [accounts.sign_in("lan.nguyen", "sai", tmp_path, now) for _ in range(3)]
-    assert "bị khóa 15 phút" in results[-1].message
-    locked = accounts.sign_in("lan.nguyen", PASSWORD, tmp_path, now + dt.timedelta(minutes=5))
-    assert not locked.ok and "09:15" in locked.message  # even the right password waits
-    assert accounts.sign_in("lan.nguyen", PASSWORD, tmp_path, now + dt.timedelta(minutes=16)).ok
+    existing, unknown = _attempts("lan.nguyen", tmp_path), _attempts("khong.co", tmp_path)
+    assert existing == unknown
+    wait = [f"Đăng nhập sai nhiều lần; hãy thử lại sau {s} giây." for s in (32, 31, 30, 29)]
+    assert existing == [accounts.REFUSED] * 4 + wait  # 5 failures (the default): 2^5 s from the last
+
+
+def test_an_unknown_name_costs_as_many_argon2_verifications_as_an_existing_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real_verify = PasswordHasher.verify
+
+    def counting(self: PasswordHasher, password_hash: str, password: str) -> bool:
+        calls.append(password_hash)
+        return real_verify(self, password_hash, password)
+
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=tmp_path)
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    _attempts("lan.nguyen", tmp_path)
+    existing = len(calls)
+    _attempts("khong.co", tmp_path)
+    assert existing == len(calls) - existing == 8  # one each, throttled or not
+
+
+def test_a_strangers_failures_do_not_keep_the_owner_out(tmp_path: Path) -> None:
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=tmp_path)
+    for _ in range(20):
+        assert not accounts.sign_in("lan.nguyen", "doan-mo-123", tmp_path, T0, source="10.0.0.9").ok
+    assert not accounts.sign_in("lan.nguyen", PASSWORD, tmp_path, T0, source="10.0.0.9").ok  # the stranger waits
+    assert accounts.sign_in("lan.nguyen", PASSWORD, tmp_path, T0, source="10.0.0.5").ok
+
+
+def test_the_wait_grows_with_each_failure_and_a_success_clears_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DANVAN_MAX_FAILED_SIGNINS", "3")
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=tmp_path)
+
+    def attempt(seconds: float, password: str = "sai-mat-khau-123", source: str = "10.0.0.5") -> str:
+        return accounts.sign_in("Lan.Nguyen ", password, tmp_path, T0 + dt.timedelta(seconds=seconds), source).message
+
+    assert [attempt(0), attempt(0)] == [accounts.REFUSED] * 2
+    assert attempt(0) == "Đăng nhập sai nhiều lần; hãy thử lại sau 8 giây."  # 3 failures: 2^3 s
+    assert attempt(7.5, PASSWORD) == "Đăng nhập sai nhiều lần; hãy thử lại sau 1 giây."  # even the right one waits
+    assert attempt(8) == "Đăng nhập sai nhiều lần; hãy thử lại sau 16 giây."  # 4 failures: 2^4 s
+    assert attempt(23) == "Đăng nhập sai nhiều lần; hãy thử lại sau 1 giây."
+    assert attempt(24, PASSWORD) == "Đăng nhập thành công."
+    assert attempt(24) == accounts.REFUSED  # this source starts afresh
+
+
+def test_the_wait_is_capped_and_many_sources_together_slow_a_name_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DANVAN_MAX_FAILED_SIGNINS", "2")
+    monkeypatch.setenv("DANVAN_LOCKOUT_MINUTES", "1")
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=tmp_path)
+    minutes = [accounts.sign_in("lan.nguyen", "sai", tmp_path, T0 + dt.timedelta(minutes=i)).message for i in range(8)]
+    assert minutes[-1] == "Đăng nhập sai nhiều lần; hãy thử lại sau 60 giây."  # 2^8 s, capped at 1 minute
+    later = T0 + dt.timedelta(hours=1)
+    for i in range(20):  # 2 failures each from 10 more sources: the name's ceiling (10 × 2) is reached
+        accounts.sign_in("lan.nguyen", "sai", tmp_path, later, source=f"10.1.0.{i // 2}")
+    refused = accounts.sign_in("lan.nguyen", PASSWORD, tmp_path, later, source="10.0.0.5")
+    assert refused.message == "Đăng nhập sai nhiều lần; hãy thử lại sau 60 giây."
+    assert accounts.sign_in("lan.nguyen", PASSWORD, tmp_path, later + dt.timedelta(minutes=1), "10.0.0.5").ok
+
+
+def test_the_throttle_file_keeps_no_typed_name_and_forgets_after_a_day(tmp_path: Path) -> None:
+    accounts.sign_in("mat-khau-go-nham-o-o-ten", "sai", tmp_path, T0, source="10.0.0.9")
+    path = accounts.throttle_path(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "mat-khau-go-nham" not in text and "10.0.0.9" not in text
+    assert path.stat().st_mode & 0o077 == 0
+    assert all(len(key) == 64 for key in json.loads(text))
+    accounts.sign_in("lan.nguyen", "sai", tmp_path, T0 + dt.timedelta(days=1, seconds=1))
+    assert len(json.loads(path.read_text(encoding="utf-8"))) == 2  # the first attempt's two keys are gone
+
+
+def test_a_password_change_and_disabling_move_the_session_epoch_on(tmp_path: Path) -> None:
+    assert accounts.add("lan.nguyen", PASSWORD, "editor", home=tmp_path).session_epoch == 0
+    accounts.set_password("lan.nguyen", "mat-khau-moi-12345", home=tmp_path)
+    accounts.set_disabled("lan.nguyen", home=tmp_path)
+    accounts.set_disabled("lan.nguyen", False, home=tmp_path)
+    assert accounts.get("lan.nguyen", tmp_path).session_epoch == 3
+
+
+def test_an_accounts_file_from_the_lock_out_version_still_reads(tmp_path: Path) -> None:
+    record = {"name": "cu", "role": "editor", "password_hash": accounts._HASHER.hash(PASSWORD), "units": []}
+    old = {"cu": {**record, "disabled": False, "failed": 4, "locked_until": "2999-01-01T00:00:00", "created_at": ""}}
+    accounts.accounts_path(tmp_path).parent.mkdir(parents=True, exist_ok=True)
+    accounts.accounts_path(tmp_path).write_text(json.dumps(old), encoding="utf-8")
+    assert accounts.sign_in("cu", PASSWORD, tmp_path).ok  # the old lock no longer applies
+    (account,) = accounts.list_accounts(tmp_path)
+    assert (account.session_epoch, account.locked_until) == (0, None)
 
 
 def test_disabled_accounts_cannot_sign_in_and_weak_passwords_are_refused(tmp_path: Path) -> None:

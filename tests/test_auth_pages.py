@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from danvan_metrics import accounts, config, uploads
+from danvan_metrics.messages import UNEXPECTED_ERROR
 from danvan_metrics.store import open_store
 from tests.apptest_helpers import open_app, page_text
 
@@ -23,8 +26,15 @@ def _signed_in(page: str, name: str) -> AppTest:
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30)
     at.session_state["auth_user"] = name
     at.session_state["auth_last_active"] = dt.datetime.now()
+    at.session_state["auth_epoch"] = 0
     at.run()
     return at.switch_page(page).run()
+
+
+def _sign_in_through_the_form(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_name").input(name)
+    at.text_input(key="sign_in_password").input(password)
+    return at.button[0].click().run()
 
 
 def test_a_visitor_sees_no_uploader_and_on_a_fresh_install_the_first_admin_command() -> None:
@@ -49,16 +59,28 @@ def test_a_wrong_password_is_refused_and_recorded(monkeypatch: pytest.MonkeyPatc
         assert conn.execute("SELECT actor, action FROM audit").fetchall() == [("lan.nguyen", "sign_in_failed")]
 
 
-def test_repeated_failures_lock_the_account(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_repeated_failures_make_the_next_attempt_wait_whether_or_not_the_name_exists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("DANVAN_MAX_FAILED_SIGNINS", "3")
     accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
-    at = open_app("pages/sign_in.py")
-    for password in ["sai-1-aaaaaa", "sai-2-aaaaaa", "sai-3-aaaaaa", PASSWORD]:
-        at.text_input(key="sign_in_name").input("lan.nguyen")
-        at.text_input(key="sign_in_password").input(password)
-        at.button[0].click().run()
-    assert "tạm khóa" in at.error[0].value  # the right password waits out the lock
-    assert "auth_user" not in at.session_state
+    answers: dict[str, list[str]] = {}
+    for name in ("lan.nguyen", "khong.co"):
+        at = open_app("pages/sign_in.py")
+        for password in ["sai-1-aaaaaa", "sai-2-aaaaaa", "sai-3-aaaaaa", PASSWORD]:
+            _sign_in_through_the_form(at, name, password)
+            answers.setdefault(name, []).append(re.sub(r"\d+ giây", "N giây", at.error[0].value))
+        assert "auth_user" not in at.session_state  # the right password waits too
+    assert (
+        answers["lan.nguyen"]
+        == answers["khong.co"]
+        == [
+            "Tên đăng nhập hoặc mật khẩu không đúng.",
+            "Tên đăng nhập hoặc mật khẩu không đúng.",
+            "Đăng nhập sai nhiều lần; hãy thử lại sau N giây.",
+            "Đăng nhập sai nhiều lần; hãy thử lại sau N giây.",
+        ]
+    )
 
 
 def test_the_right_password_signs_in_and_shows_the_uploader() -> None:
@@ -78,8 +100,64 @@ def test_an_idle_session_expires(monkeypatch: pytest.MonkeyPatch) -> None:
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30)
     at.session_state["auth_user"] = "lan.nguyen"
     at.session_state["auth_last_active"] = dt.datetime.now() - dt.timedelta(minutes=config.session_minutes() + 1)
+    at.session_state["auth_epoch"] = 0
     at.run().switch_page("pages/upload.py").run()
     assert not at.get("file_uploader")
+    assert [i.value for i in at.info][-1] == "Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại."
+
+
+def _change_password(name: str) -> None:
+    accounts.set_password(name, "mat-khau-moi-123456", _home())
+
+
+def _disable_and_enable(name: str) -> None:
+    accounts.set_disabled(name, True, _home())
+    accounts.set_disabled(name, False, _home())
+
+
+@pytest.mark.parametrize("change", [_change_password, _disable_and_enable], ids=["passwd", "disable-enable"])
+def test_a_password_change_ends_a_session_signed_in_before_it(change: Callable[[str], None]) -> None:
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
+    at = _sign_in_through_the_form(open_app("pages/sign_in.py"), "lan.nguyen", PASSWORD)
+    at.switch_page("pages/upload.py").run()
+    assert at.get("file_uploader")
+    change("lan.nguyen")
+    at.run()
+    assert not at.get("file_uploader")  # the old browser can no longer upload
+    assert "auth_user" not in at.session_state
+    assert [i.value for i in at.info][-1] == "Mật khẩu hoặc trạng thái tài khoản đã được thay đổi; hãy đăng nhập lại."
+    at.switch_page("pages/sign_in.py").run()
+    _sign_in_through_the_form(at, "lan.nguyen", PASSWORD if change is _disable_and_enable else "mat-khau-moi-123456")
+    assert at.session_state["auth_user"] == "lan.nguyen"  # signing in again works
+
+
+NOW = dt.datetime.now()
+HALF_WRITTEN = {
+    "name without time": {"auth_user": "lan.nguyen"},
+    "time without name": {"auth_last_active": NOW},
+    "epoch alone": {"auth_epoch": 0},
+    "no epoch (a session from before epochs)": {"auth_user": "lan.nguyen", "auth_last_active": NOW},
+    "time as text": {"auth_user": "lan.nguyen", "auth_last_active": NOW.isoformat(), "auth_epoch": 0},
+    "time with a time zone": {"auth_user": "lan.nguyen", "auth_last_active": NOW.astimezone(), "auth_epoch": 0},
+    "name not text": {"auth_user": 42, "auth_last_active": NOW, "auth_epoch": 0},
+    "empty name": {"auth_user": "", "auth_last_active": NOW, "auth_epoch": 0},
+    "epoch as text": {"auth_user": "lan.nguyen", "auth_last_active": NOW, "auth_epoch": "0"},
+    "epoch as a flag": {"auth_user": "lan.nguyen", "auth_last_active": NOW, "auth_epoch": False},
+}
+
+
+@pytest.mark.parametrize("state", HALF_WRITTEN.values(), ids=HALF_WRITTEN.keys())
+def test_a_half_written_session_is_signed_out_and_the_page_still_works(state: dict[str, object]) -> None:
+    accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run().switch_page("pages/upload.py").run()
+    assert not at.exception
+    assert UNEXPECTED_ERROR not in page_text(at)
+    assert not at.get("file_uploader")
+    assert at.text_input(key="sign_in_name")  # the sign-in form shows
+    assert not any(key in at.session_state for key in ("auth_user", "auth_last_active", "auth_epoch"))
 
 
 def _commit_as(name: str, text: str) -> str:
