@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
@@ -21,6 +22,9 @@ from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, serve_com
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_DIR / "artifacts"
+# Every served app's log, so each test can be failed for the tracebacks it caused (see _no_traceback).
+SERVER_LOGS: list[Path] = []
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
@@ -52,7 +56,9 @@ def serve_app(home: Path, browser: Browser, **env: str) -> Iterator[str]:
     """
     port = free_port()
     full_env = {**os.environ, "DANVAN_HOME": str(home), "PYTHONUNBUFFERED": "1", **env}
-    log = (home / "streamlit.log").open("wb")
+    log_path = home / f"streamlit-{port}.log"
+    log = log_path.open("wb")
+    SERVER_LOGS.append(log_path)
     process = subprocess.Popen(
         serve_command(port),
         cwd=PROJECT_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
@@ -93,13 +99,43 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def _no_traceback() -> Iterator[None]:
+    """Fail the test during which any served app logged a traceback: no page may break, even silently."""
+    offsets = {path: path.stat().st_size if path.exists() else 0 for path in SERVER_LOGS}
+    yield
+    for path in SERVER_LOGS:
+        if not path.exists():
+            continue
+        with path.open("rb") as handle:
+            handle.seek(offsets.get(path, 0))
+            text = handle.read().decode("utf-8", errors="replace")
+        if "Traceback (most recent call last)" in text:
+            start = text.index("Traceback (most recent call last)")
+            pytest.fail(
+                f"the server logged a traceback during this test ({path.name}):\n{text[max(start - 300, 0) :][:4000]}"
+            )
+
+
+def off_machine(url: str) -> bool:
+    """Whether a request leaves the machine (anything but the app's own loopback address and inline data)."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about", "chrome", "chrome-extension", "devtools"):
+        return False
+    return (parsed.hostname or "") not in LOCAL_HOSTS
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """A 1440-px tab; the test fails if the page asks any other host for anything (intranets are offline)."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="vi-VN")
+    outside: list[str] = []
+    context.on("request", lambda request: outside.append(request.url) if off_machine(request.url) else None)
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     yield tab
     context.close()
+    assert not outside, f"the page requested other hosts: {sorted(set(outside))[:10]}"
 
 
 def screenshot(page: Page, name: str) -> Path:
