@@ -25,7 +25,7 @@ from pptx.util import Emu, Inches, Pt
 
 from danvan_metrics import analysis, charts, config, images, queries, views
 from danvan_metrics.charts import ChartNote
-from danvan_metrics.export import download_name
+from danvan_metrics.export import download_name, xml_safe
 from danvan_metrics.formats import format_date, format_number
 from danvan_metrics.messages import SCALE_VIEW_LABELS
 from danvan_metrics.model import Direction, Metric, Period
@@ -272,8 +272,8 @@ def build_pptx(slides: Sequence[Slide], title: str, subtitle: str = "", date: dt
     pictures = [_picture(slide) for slide in slides]
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-    presentation.core_properties.title = title
-    presentation.core_properties.subject = subtitle
+    presentation.core_properties.title = xml_safe(title)
+    presentation.core_properties.subject = xml_safe(subtitle)
     presentation.core_properties.author = "danvan"
     presentation.core_properties.language = "vi-VN"
     layouts = presentation.slide_layouts
@@ -293,10 +293,12 @@ def build_pptx(slides: Sequence[Slide], title: str, subtitle: str = "", date: dt
         image = page.shapes.add_picture(io.BytesIO(picture), (SLIDE_WIDTH - width) // 2, Inches(1.05), width, height)
         image.name = "Biểu đồ"
         # Alt text for screen readers (python-pptx has no public setter for it).
-        image._element.nvPicPr.cNvPr.set("descr", f"{slide.title}. {slide.note.subtitle}. {slide.note.footnote()}")
+        alt = f"{slide.title}. {slide.note.subtitle}. {slide.note.footnote()}"
+        image._element.nvPicPr.cNvPr.set("descr", xml_safe(alt))
         source = page.shapes.add_textbox(Inches(0.5), Inches(7.0), Inches(12.333), Inches(0.42))
         _write(source.text_frame, [slide.note.footnote()], 12, colour=_GREY)
-        page.notes_slide.notes_text_frame.text = "\n".join(p for p in (slide.note.subtitle, slide.note.footnote()) if p)
+        notes = "\n".join(p for p in (slide.note.subtitle, slide.note.footnote()) if p)
+        page.notes_slide.notes_text_frame.text = xml_safe(notes)
 
     closing = presentation.slides.add_slide(layouts[_LAYOUT_CONTENT])
     _place(closing.shapes.title, 0.5, 0.3, 12.333, 0.9)
@@ -342,7 +344,7 @@ def build_pdf(slides: Sequence[Slide], title: str, subtitle: str = "", date: dt.
     buffer = io.BytesIO()
     frames[0].save(
         buffer, "PDF", save_all=True, append_images=frames[1:], resolution=PDF_RESOLUTION, quality=92, subsampling=0,
-        title=title, author="danvan", subject=subtitle,
+        title=xml_safe(title), author="danvan", subject=xml_safe(subtitle),
     )  # fmt: skip
     return buffer.getvalue()
 
@@ -424,13 +426,17 @@ def _place(shape: Any, left: float, top: float, width: float, height: float) -> 
 
 
 def _write(frame: Any, lines: Sequence[str], size: int, bold: bool = False, colour: RGBColor | None = None) -> None:
-    """Fill a text frame with one paragraph per line, in Vietnamese (for spelling and screen readers)."""
+    """Fill a text frame with one paragraph per line, in Vietnamese (for spelling and screen readers).
+
+    Every line passes `export.xml_safe`: python-pptx would show a control character as "_x001B_"
+    and cannot save a lone surrogate, and any stored title, source or unit name may hold one.
+    """
     frame.clear()
     frame.word_wrap = True
     for index, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         run = paragraph.add_run()
-        run.text = line
+        run.text = xml_safe(line)
         run.font.size = Pt(size)
         run.font.bold = bold
         run.font.language_id = MSO_LANGUAGE_ID.VIETNAMESE

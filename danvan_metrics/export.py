@@ -3,7 +3,8 @@
 Headers are Vietnamese, CSV is UTF-8 with BOM, ``;``-separated with a decimal comma (what
 Vietnamese Windows Excel expects), and every text cell that a spreadsheet could read as a
 formula gets a leading apostrophe (OWASP "CSV injection" guidance): source quotes come from
-documents and uploads, so they are untrusted input.
+documents and uploads, so they are untrusted input. Every text also passes `xml_safe`, so no
+stored character (a NUL, an ESC, a lone surrogate) can make an XLSX, a CSV or a deck fail.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -46,8 +46,15 @@ EXPORT_HEADERS: dict[str, str] = {
 _DATE_COLUMNS = ("period_start", "period_end")
 _NUMBER_COLUMNS = ("value", "numerator", "denominator")
 
-# Characters that make Excel or LibreOffice start a formula (OWASP CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Characters that make Excel or LibreOffice start a formula (OWASP CSV injection), after NFKC:
+# a full-width "＝" (U+FF1D) counts as "=", as some spreadsheets read it so.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Characters a reader does not see at the start of a cell: skipped when looking for a trigger.
+_INVISIBLE_CATEGORIES = ("Cc", "Cf")
+# Not allowed in XML 1.0 (and so in XLSX and PPTX), or invisible controls: every C0 and C1 control
+# but tab, LF and CR, DEL, and the non-characters U+FFFE and U+FFFF.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 CSV_SEPARATOR = ";"
 CSV_DECIMAL = ","
 XLSX_DATE_FORMAT = "dd/mm/yyyy"
@@ -61,13 +68,38 @@ def neutralise(value: Any) -> Any:
     """Text a spreadsheet could run as a formula gets a leading apostrophe; anything else is kept.
 
     "=HYPERLINK(…)", "+1", "-2", "@SUM(A1)", "\\t=1" and " =1" become "'=HYPERLINK(…)" and so
-    on. Numbers stay numbers (-2 is a number, not a formula); None and NaN become None.
+    on. Leading spaces, control and format characters (ESC, U+200B, U+FEFF, U+200E …) are
+    skipped and the first visible character is NFKC-normalised, so "\\u200b=1" and "＝1" are
+    caught too. Numbers stay numbers (-2 is a number, not a formula); None and NaN become None.
     """
     if _is_missing(value):
         return None
-    if isinstance(value, str) and (value.startswith(FORMULA_TRIGGERS) or value.lstrip().startswith(FORMULA_TRIGGERS)):
+    if isinstance(value, str) and starts_formula(value):
         return "'" + value
     return value
+
+
+def starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula (see `neutralise`)."""
+    for char in text:
+        if char in FORMULA_TRIGGERS:  # a tab, CR or LF anywhere before the first visible character
+            return True
+        if char.isspace() or unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            continue
+        return unicodedata.normalize("NFKC", char).startswith(FORMULA_TRIGGERS)
+    return False
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids, so any stored text can go into XLSX or PPTX.
+
+    C0 and C1 control characters (but tab, LF and CR), DEL, U+FFFE and U+FFFF are removed; a lone
+    surrogate (half of a broken emoji) becomes U+FFFD "�", a proper surrogate pair its character.
+    Everything a reader sees is kept: "Ghi\\x00 chú\\x1b" → "Ghi chú".
+    """
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return _XML_UNSAFE.sub("", text)
 
 
 def export_frame(frame: pd.DataFrame, metric_names: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -130,7 +162,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_title: str = "Số liệu", note: s
     workbook.properties.creator = "danvan"
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = sheet_title
+    sheet.title = xml_safe(sheet_title)
     widths: list[int] = []
     for col, header in enumerate(frame.columns, start=1):
         cell = sheet.cell(row=1, column=col)
@@ -148,7 +180,8 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_title: str = "Số liệu", note: s
         sheet.auto_filter.ref = sheet.dimensions
     if note:
         note_sheet = workbook.create_sheet(NOTE_SHEET_TITLE)
-        for row, line in enumerate(note.splitlines(), start=1):
+        # Sanitised first: str.splitlines would also break at \x0b, \x0c, \x1c–\x1e and \x85.
+        for row, line in enumerate(xml_safe(note).splitlines(), start=1):
             _set_cell(note_sheet.cell(row=row, column=1), line)
         note_sheet.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
@@ -224,7 +257,7 @@ def _csv_cell(value: Any) -> str | None:
         return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(neutralise(str(value)))
+    return str(neutralise(xml_safe(str(value))))
 
 
 def _set_cell(cell: Any, value: Any) -> int:
@@ -248,8 +281,7 @@ def _set_cell(cell: Any, value: Any) -> int:
         cell.value = value
         cell.number_format = XLSX_DATE_FORMAT
         return len("dd/mm/yyyy")
-    # Control characters XLSX cannot hold go first, so they cannot hide a leading "=".
-    text = str(neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value))))
+    text = str(neutralise(xml_safe(str(value))))
     cell.value = text
     cell.data_type = "s"
     return max((len(line) for line in text.splitlines()), default=0)

@@ -9,6 +9,8 @@ Why not ``kaleido.start_sync_server``: its caller waits on a queue with no timeo
 browser that fails to start or dies later hangs the caller (a Streamlit session) for good.
 Here every call has a deadline, fails with a Vietnamese message, and the next call starts a
 fresh browser. Concurrent callers (Streamlit runs each session on its own thread) are serialised.
+Every string of a figure passes `export.xml_safe` first: Plotly cannot draw a control character
+that a stored unit name, title or source may hold, and one such character would fail the image.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import plotly.graph_objects as go
+
+from danvan_metrics.export import xml_safe
 
 T = TypeVar("T")
 
@@ -81,7 +86,7 @@ class _Exporter:
 
     def render(self, figure: go.Figure, fmt: str, width: int, height: int, scale: float = 1.0) -> bytes:
         """The figure drawn as ``fmt`` ("png" or "svg"), laid out at ``width`` × ``height`` and magnified ``scale``."""
-        spec = figure.to_dict()
+        spec = safe_spec(figure.to_dict())
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
         with self._lock:
             if self._kaleido is None:
@@ -163,6 +168,19 @@ async def _cancel_pending() -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def safe_spec(value: Any) -> Any:
+    """A figure's dict (or any part of it) with every string through `export.xml_safe`, arrays of text included."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {key: safe_spec(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [safe_spec(item) for item in value]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
+        return [safe_spec(item) for item in value.tolist()]
+    return value
 
 
 def _brief(exc: BaseException) -> str:

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from danvan_metrics.export import neutralise
+from danvan_metrics.export import neutralise, xml_safe
 from danvan_metrics.ingest_read import TEMPLATE_COLUMNS
 
 HEADER_HELP: dict[str, str] = {
@@ -76,12 +76,12 @@ def template_xlsx(units: pd.DataFrame, metrics: pd.DataFrame, rows: int = 500) -
     unit_sheet = book.create_sheet("Danh muc don vi")
     unit_sheet.append(["ma_don_vi", "ten_don_vi"])
     for unit_id, name in zip(units["unit_id"], units["name"], strict=True):
-        unit_sheet.append([neutralise(str(unit_id)), neutralise(str(name))])
+        unit_sheet.append([neutralise(xml_safe(str(unit_id))), neutralise(xml_safe(str(name)))])
     metric_sheet = book.create_sheet("Danh muc chi tieu")
     metric_sheet.append(["ma_chi_tieu", "ten_chi_tieu", "linh_vuc", "don_vi_tinh", "loai"])
     for row in metrics.itertuples(index=False):
         metric_sheet.append(
-            [neutralise(str(v)) for v in (row.metric_id, row.name_vi, row.category, row.unit, row.kind)]
+            [neutralise(xml_safe(str(v))) for v in (row.metric_id, row.name_vi, row.category, row.unit, row.kind)]
         )
     for sheet in (unit_sheet, metric_sheet):
         for cell in sheet[1]:

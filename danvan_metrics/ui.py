@@ -226,15 +226,25 @@ def metric_label(catalog: pd.DataFrame) -> dict[str, str]:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&])")
+WORD_JOINER = "\u2060"
+# Where Streamlit acts on text after Markdown has dropped the backslashes, so escaping cannot stop it:
+# ":material/…:" icons, ":smile:" emoji and ":red[…]" colours (a ":" before a name), GFM autolinks
+# ("http://", "https://", "www.", "a@b.vn"), and typography ("->" → "→", ">=" → "≥", "--" → "—").
+_INERT_AFTER = re.compile(r"(?i)(:(?=[\w+-])|@(?=\w)|http(?=s?:)|www(?=\.)|[<>~-](?=[-<>=]))")
 
 
 def md_text(text: object) -> str:
     """Text from a document, an upload or a person, shown literally inside Streamlit Markdown.
 
-    Backslash-escapes the characters Markdown (and Streamlit's extensions: ``:red[…]``, ``$…$``,
-    ``:material/…:``) would act on, so "**x**", "[a](b)" or "<b>" in an upload note stay as typed.
+    Two steps, because Streamlit 1.67 acts on some text after Markdown has read the backslashes:
+    an invisible WORD JOINER (U+2060) goes after each ":" that starts a name, after "http" and
+    "www" of an address, after "@" and inside "->", ">=", "--" …, so no ``:material/home:`` icon,
+    ``:smile:`` emoji, ``:red[…]`` colour or link to ``https://…`` / ``www.…`` is made; then the
+    characters Markdown acts on ("**x**", "[a](b)", "<b>", "$x$" …) are backslash-escaped. The text
+    reads exactly as typed, and copied from the page it gives the same characters plus those
+    invisible joiners.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _INERT_AFTER.sub(r"\1" + WORD_JOINER, str(text)))
 
 
 def st_figure_card(row: pd.Series, *, title: str | None = None, with_quote: bool = False) -> None:
@@ -247,7 +257,8 @@ def st_figure_card(row: pd.Series, *, title: str | None = None, with_quote: bool
         if parts:
             st.markdown(f"**{parts}**")
         st.caption(
-            f"Kỳ: **{row['period_label']}**  \nNguồn: {row['source_publisher']}, {format_date(row['source_published'])}"
+            f"Kỳ: **{md_text(row['period_label'])}**  \n"
+            f"Nguồn: {md_text(row['source_publisher'])}, {format_date(row['source_published'])}"
         )
         if with_quote:
             st.markdown(f"> “{md_text(row['source_quote'])}”")

@@ -23,7 +23,8 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from danvan_metrics import analysis, charts, cli, config, deck, queries
+from danvan_metrics import analysis, charts, cli, config, deck, images, queries
+from danvan_metrics.charts import ChartNote
 from danvan_metrics.model import Period
 from danvan_metrics.store import Store
 
@@ -35,6 +36,9 @@ BA_DINH_SOURCE = (
     "02/06/2020"
 )
 MEETING = dt.date(2026, 3, 5)
+# Every character XML 1.0 forbids (C0 controls but tab, LF, CR; DEL; U+FFFE, U+FFFF), then a lone surrogate.
+CONTROLS = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF]))
+BROKEN = CONTROLS + "\ud800"
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +194,40 @@ def test_pptx_text_is_marked_vietnamese(ba_dinh_pptx: Presentation) -> None:
         for run in paragraph.runs
     }
     assert {str(language) for language in languages} == {"VIETNAMESE (1066)"}
+
+
+def _hostile_slide(store: Store) -> deck.Slide:
+    """A compare slide whose every text (title, periods, units, sources, file name) holds control characters."""
+    metric = queries.metric(store, "citizen_receptions")
+    frame = queries.compare(store, metric.metric_id)
+    frame = frame.assign(unit_name=frame["unit_name"] + CONTROLS, unit_short_name=frame["unit_short_name"] + CONTROLS)
+    note = ChartNote(f"Kỳ: Quý 1/2023{BROKEN}", (f"Ban{CONTROLS} Tuyên giáo, 02/06/2020",), MEETING)
+    figure = charts.describe(charts.build_compare_figure(frame, metric), note, present=True)
+    return deck.Slide(f"So sánh{BROKEN} đơn vị", figure, note, (f"Tệp tải lên: quy{BROKEN}-1.csv",))
+
+
+def test_stored_control_characters_never_break_a_pptx(fixture_store: Store) -> None:
+    made = deck.Deck(f"Hồ sơ{BROKEN} số liệu", f"Quận{CONTROLS} Một", (_hostile_slide(fixture_store),))
+    presentation = Presentation(io.BytesIO(made.pptx(MEETING)))
+    cover, chart, closing = presentation.slides
+    assert cover.shapes.title.text == "Hồ sơ\ufffd số liệu"  # a lone surrogate shows as "�", the rest goes
+    assert "Quận Một" in slide_text(cover)
+    assert chart.shapes.title.text == "So sánh\ufffd đơn vị"
+    assert "Nguồn: Ban Tuyên giáo, 02/06/2020" in slide_text(chart)
+    assert chart.notes_slide.notes_text_frame.text.startswith("Kỳ: Quý 1/2023\ufffd\nNguồn: Ban Tuyên giáo")
+    (picture,) = [s for s in chart.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert picture._element.nvPicPr.cNvPr.get("descr").startswith("So sánh\ufffd đơn vị. Kỳ: Quý 1/2023\ufffd.")
+    assert "Tệp tải lên: quy\ufffd-1.csv" in slide_text(closing)
+    assert presentation.core_properties.title == "Hồ sơ\ufffd số liệu"
+    every_text = "".join(slide_text(slide) for slide in presentation.slides)
+    assert "_x00" not in every_text  # python-pptx's escape for a control character, shown as is
+
+
+def test_stored_control_characters_never_break_a_pdf_or_a_chart_image(fixture_store: Store) -> None:
+    slide = _hostile_slide(fixture_store)
+    assert Image.open(io.BytesIO(images.to_png(slide.figure, 960, 540))).size == (960, 540)
+    pdf = deck.build_pdf([slide], f"Hồ sơ{BROKEN} số liệu", f"Quận{CONTROLS} Một", MEETING)
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 3
 
 
 # 3. PDF

@@ -17,11 +17,32 @@ from danvan_metrics.export import (
     neutralise,
     to_csv_bytes,
     to_xlsx_bytes,
+    xml_safe,
 )
 from danvan_metrics.store import Store
 
 INJECTIONS = ['=HYPERLINK("http://evil.example","bấm")', "+1", "-2", "@SUM(A1)", "\t=1", "  =1+1"]
+# Triggers hidden behind characters a reader does not see, or written full-width (NFKC gives "=", "+" …).
+HIDDEN_INJECTIONS = [
+    '＝HYPERLINK("http://evil.example")',  # U+FF1D FULLWIDTH EQUALS SIGN
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+    "﹦1",  # U+FE66 SMALL EQUALS SIGN
+    "\u200b=1",  # zero-width space
+    "\ufeff=1",  # byte-order mark
+    "\u200e=1",  # left-to-right mark
+    "\u2060\u00ad=1",  # word joiner, soft hyphen
+    " \u200b ＝1",
+    "\x1b=1",  # ESC
+    "\x07\x1f+1",
+    "\n=1",
+]
 TRICKY_NOTE = 'Ghi chú có ";" dấu chấm phẩy, "ngoặc kép"\nvà xuống dòng'
+# Every character XML 1.0 forbids (C0 controls but tab, LF, CR; DEL; U+FFFE, U+FFFF) and a lone surrogate.
+CONTROLS = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF]))
+HOSTILE_NOTE = f"Ghi{CONTROLS} chú\ud800 có ký tự điều khiển"
+SHOWN_NOTE = "Ghi chú\ufffd có ký tự điều khiển"  # what a reader sees: the text minus those characters
 
 
 def _figure_rows() -> pd.DataFrame:
@@ -62,7 +83,15 @@ def test_neutralise_prefixes_formula_text_with_an_apostrophe(attack: str) -> Non
     assert neutralise(attack) == "'" + attack
 
 
-@pytest.mark.parametrize("value", ["Quận Ba Đình", "91,94%", "Nhiệm kỳ 2015–2020", "", -2, -2.5, 0, 15590.0])
+@pytest.mark.parametrize("attack", HIDDEN_INJECTIONS)
+def test_neutralise_sees_through_invisible_and_full_width_triggers(attack: str) -> None:
+    assert neutralise(attack) == "'" + attack
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Quận Ba Đình", "91,94%", "Nhiệm kỳ 2015–2020", "", -2, -2.5, 0, 15590.0, "\u200bQuận", "１２３", "−2", "  "],
+)
 def test_neutralise_keeps_plain_text_and_numbers(value: object) -> None:
     assert neutralise(value) == value
     assert type(neutralise(value)) is type(value)
@@ -183,3 +212,53 @@ def test_real_curated_dump_exports_all_figures(real_store: Store) -> None:
 
     sheet = _open_xlsx(to_xlsx_bytes(frame))["Số liệu"]
     assert sheet.max_row == 34
+
+
+def _dump_with(store: Store, **columns: object) -> pd.DataFrame:
+    """The fixture store's figure rows, with some text columns replaced (as a hostile upload would set them).
+
+    Object columns: a lone surrogate cannot even enter pandas' Arrow-backed string dtype.
+    """
+    rows = queries.dump(store)
+    return rows.assign(**{name: pd.Series([text] * len(rows), dtype=object) for name, text in columns.items()})
+
+
+def test_csv_and_xlsx_neutralise_hidden_and_full_width_formulas(fixture_store: Store) -> None:
+    rows = pd.concat([queries.dump(fixture_store)] * 3, ignore_index=True).head(len(HIDDEN_INJECTIONS))
+    frame = export_frame(rows.assign(source_quote=HIDDEN_INJECTIONS, note=HIDDEN_INJECTIONS[::-1]))
+    expected = ["'" + xml_safe(attack) for attack in HIDDEN_INJECTIONS]  # control characters go, the "'" stays
+    back = _read_csv(to_csv_bytes(frame))
+    assert back["Trích dẫn nguyên văn"].tolist() == expected
+    assert back["Ghi chú"].tolist() == expected[::-1]
+    sheet = _open_xlsx(to_xlsx_bytes(frame))["Số liệu"]
+    column = list(frame.columns).index("Trích dẫn nguyên văn") + 1
+    cells = [sheet.cell(row=r, column=column) for r in range(2, len(rows) + 2)]
+    assert [c.value for c in cells] == expected
+    assert {c.data_type for c in cells} == {"s"}
+
+
+def test_xml_safe_removes_what_xml_forbids_and_keeps_what_a_reader_sees() -> None:
+    assert xml_safe(HOSTILE_NOTE) == SHOWN_NOTE
+    assert xml_safe("Quận\tBa Đình\r\nHà Nội ＝ 😀") == "Quận\tBa Đình\r\nHà Nội ＝ 😀"
+    assert xml_safe("\ud83d\ude00") == "😀"  # a surrogate pair is its character, not two "�"
+
+
+def test_stored_control_characters_never_break_an_xlsx_export(fixture_store: Store) -> None:
+    hostile_name = f"Quận{CONTROLS} Một\ud800"
+    rows = _dump_with(fixture_store, note=HOSTILE_NOTE, source_quote="\x00=1+1", unit_name=hostile_name)
+    data = to_xlsx_bytes(export_frame(rows), sheet_title="Số\x01 liệu", note=f"Nguồn{CONTROLS}\n{HOSTILE_NOTE}")
+    book = _open_xlsx(data)
+    assert book.sheetnames == ["Số liệu", "Ghi chú"]
+    sheet = book["Số liệu"]
+    headers = [c.value for c in sheet[1]]
+    for row in range(2, len(rows) + 2):
+        assert sheet.cell(row=row, column=headers.index("Ghi chú") + 1).value == SHOWN_NOTE
+        assert sheet.cell(row=row, column=headers.index("Đơn vị") + 1).value == "Quận Một\ufffd"
+        assert sheet.cell(row=row, column=headers.index("Trích dẫn nguyên văn") + 1).value == "'=1+1"
+    assert [c.value for c in book["Ghi chú"]["A"]] == ["Nguồn", SHOWN_NOTE]
+
+
+def test_stored_control_characters_never_break_a_csv_export(fixture_store: Store) -> None:
+    rows = _dump_with(fixture_store, note=HOSTILE_NOTE)
+    back = _read_csv(to_csv_bytes(export_frame(rows)))
+    assert back["Ghi chú"].tolist() == [SHOWN_NOTE] * len(rows)

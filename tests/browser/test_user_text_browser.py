@@ -1,4 +1,4 @@
-"""Text people typed (an upload's note, its file name) shows as typed, never as Markdown or HTML."""
+"""Text people typed (an upload's note, its file name) shows as typed, never as Markdown, HTML, icon or link."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page
 
 from danvan_metrics import uploads
 from danvan_metrics.resolving import resolver_for
@@ -15,8 +15,12 @@ from danvan_metrics.store import Store
 from tests.browser.conftest import screenshot, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
-NOTE = "**đậm** :red[đỏ] [liên kết](https://example.invalid) <b>thẻ</b> $x$"
+NOTE = (
+    "**đậm** :red[đỏ] [liên kết](https://example.invalid) <b>thẻ</b> $x$ "
+    ":material/home: :smile: https://evil.example/x www.evil.example thu@evil.example A -> B"
+)
 FILE_NAME = "**quy-1**_[2024].csv"
+WORD_JOINER = "\u2060"  # ui.md_text puts these where Streamlit would act; a reader never sees them
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +44,16 @@ def test_an_upload_note_and_file_name_show_literally_on_the_profile(page: Page, 
     page.goto(f"{noted_url}/ho-so?don_vi=pre-d001")
     wait_for_app(page)
     main = page.get_by_test_id("stMain")
-    expect(main).to_contain_text(f"Ghi chú: {NOTE}")
-    expect(main).to_contain_text(FILE_NAME)  # the upload's source title names the file
-    # No link hides its target behind typed words (a bare address may still be linked, as itself).
+    main.get_by_text("Ghi chú:", exact=False).first.wait_for()
+    # No link, of typed words or of a bare address, and no icon, emoji, colour or bold the note asked for.
     assert main.locator("a", has_text="liên kết").count() == 0
+    assert main.locator("a[href*='evil.example'], a[href*='example.invalid']").count() == 0
     assert main.locator("b", has_text="thẻ").count() == 0
+    assert main.locator("strong", has_text="đậm").count() == 0
+    assert main.locator("[role='img'][aria-label='home icon']").count() == 0
+    assert main.locator(".stMarkdownColoredText").count() == 0
+    shown = main.inner_text().replace(WORD_JOINER, "")
+    assert "😄" not in shown and "→" not in shown
+    assert f"Ghi chú: {NOTE}" in shown  # every character as typed
+    assert FILE_NAME in shown  # the upload's source title names the file
     screenshot(page, "user-text-profile")
