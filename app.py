@@ -39,6 +39,7 @@ try:
     ui.st_my_unit(ui.query("units_with_figures"))
     ui.st_presentation_toggle()
     ui_slides.st_deck_sidebar()
+    ui_slides.st_export_failures()  # a download that failed since the last run says so here
     ui_auth.st_account_box(store)
     ui.st_presentation_frame()
     if config.demo_mode():  # synthetic figures: every page says so, in the page and in every chart

@@ -22,9 +22,11 @@ from typing import Any
 import pandas as pd
 
 from danvan_metrics import accounts, audit, config, queries
+from danvan_metrics.chart_spec import ChartSpec, CompareSpec, TrendSpec, slide_for, units_of
 from danvan_metrics.check import check_curated
 from danvan_metrics.model import Period
 from danvan_metrics.store import MixedDataError, StoreBusyError, StoreUnavailableError, open_store
+from danvan_metrics.views import ScaleView
 
 
 def visible(text: object) -> str:
@@ -398,17 +400,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.unit and fmt in ("png", "svg"):
         print("Hồ sơ đơn vị là một bộ slide: dùng --format pptx hoặc pdf.", file=sys.stderr)
         return 2
-    if args.chart == "trend" and args.period:
-        print("--period chỉ dùng cho biểu đồ so sánh; biểu đồ xu hướng lấy mọi kỳ.", file=sys.stderr)
+    if args.chart == "trend" and (args.period or args.view):
+        print("--period và --view chỉ dùng cho biểu đồ so sánh; biểu đồ xu hướng lấy mọi kỳ.", file=sys.stderr)
         return 2
     store = open_store(args.home)
     try:
         if args.unit:
             made = deck.profile_deck(store, args.unit)
-        elif args.chart == "trend":
-            made = deck.chart_deck([deck.trend_slide(store, args.metric, args.units)])
         else:
-            made = deck.chart_deck([deck.compare_slide(store, args.metric, args.units, args.period)])
+            spec: ChartSpec = (
+                TrendSpec(args.metric, units_of(args.units))
+                if args.chart == "trend"
+                else CompareSpec(args.metric, units_of(args.units), args.period, view=args.view)
+            )
+            made = deck.chart_deck([slide_for(store, spec)])
         slide = made.slides[0]
         name = made.file_name(fmt) if fmt in ("pptx", "pdf") else slide.file_name(fmt)
         out = args.out or Path(name)
@@ -446,6 +451,9 @@ def _add_export_command(sub: Any) -> None:
                         "(default: each unit's latest)")  # fmt: skip
     export.add_argument("--chart", choices=("compare", "trend"), default="compare",
                         help="compare units (default) or show the metric over time")  # fmt: skip
+    export.add_argument("--view", choices=[v.value for v in ScaleView],
+                        help="with many units, the compact compare view: top_bottom (default), distribution "
+                        "or provinces, as on the page")  # fmt: skip
     export.add_argument("--format", choices=EXPORT_FORMATS, help="file type (default: from the --out file name)")
     export.add_argument("--out", type=Path, help="file or folder to write (default: named after metric, units, period)")
     export.set_defaults(func=_cmd_export)

@@ -45,6 +45,7 @@ NO_BROWSER = (
 )
 BAD_BROWSER_PATH = "Không xuất được ảnh: BROWSER_PATH chỉ tới {path}, nhưng ở đó không có tệp chạy được."
 START_FAILED = "Không xuất được ảnh: trình duyệt Chromium không khởi động được ({error})."
+NO_PLOTLY_JS = "Không xuất được ảnh: thiếu tệp {path} của gói plotly; hãy cài lại bằng `make setup`."
 RENDER_FAILED = "Không xuất được ảnh: vẽ biểu đồ thất bại hoặc quá {seconds:.0f} giây ({error})."
 
 
@@ -72,6 +73,23 @@ def browser_path() -> str:
         raise ExportError(NO_BROWSER)
     os.environ["BROWSER_PATH"] = found
     return found
+
+
+def local_plotly_js() -> Path:
+    """plotly.js as plotly.py ships it: the exporter's page loads it from disk, never from a CDN.
+
+    Kaleido falls back to a CDN address when it cannot find this file; an offline server would
+    then wait on the network for every image. Named explicitly so it never falls back.
+
+    Raises:
+        ExportError: the plotly package lacks its plotly.js.
+    """
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise ExportError(NO_PLOTLY_JS.format(path=path))
+    return path
 
 
 class _Exporter:
@@ -124,7 +142,12 @@ class _Exporter:
             # Headless and --no-sandbox (choreographer's defaults, stated here because they matter):
             # Chromium refuses to run sandboxed as root, which is how containers and CI run us.
             self._kaleido = kaleido.Kaleido(
-                path=path, headless=True, enable_sandbox=False, mathjax=False, timeout=RENDER_TIMEOUT_SECONDS
+                path=path,
+                headless=True,
+                enable_sandbox=False,
+                mathjax=False,
+                timeout=RENDER_TIMEOUT_SECONDS,
+                plotlyjs=local_plotly_js().as_uri(),
             )
             await self._kaleido.open()
 

@@ -55,3 +55,8 @@ TREND_CAPPED = (
     "Đang vẽ {shown}/{total} đơn vị để biểu đồ còn đọc được ({which}). "
     "Chọn đơn vị cụ thể ở ô “Đơn vị” (tối đa {cap}) để vẽ đơn vị khác."
 )
+EXPORT_FAILED = "Không tạo được {what}: {reason} Số liệu không bị thay đổi."
+EXPORT_FAILED_UNEXPECTED = (
+    "Không tạo được {what} do một lỗi ngoài dự kiến; số liệu không bị thay đổi. Hãy thử lại; nếu vẫn lỗi, báo cho "
+    "quản trị viên kèm thời điểm và trang đang xem (chi tiết đã được ghi vào nhật ký máy chủ)."
+)

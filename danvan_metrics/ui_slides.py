@@ -2,53 +2,96 @@
 
 Images and decks are drawn only when their button is clicked (Streamlit calls the data
 function then), with the same figure builders as the pages: what you see is what you export.
-A deck is kept in the session as a list of chart specifications, rebuilt on download so it
-always shows the current data.
+A deck is kept in the session as a list of typed chart specifications (`chart_spec`), rebuilt
+on download so it always shows the current data.
+
+A file that cannot be made never fails in silence. Streamlit runs a download's data function
+outside the page, where no message can be shown: so the function catches the failure, hands
+back a file that says in Vietnamese what failed and what to do (an image, a one-slide deck, a
+PDF page), and leaves the message for the page, which shows it on its next run.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from danvan_metrics import deck, images
-from danvan_metrics.model import Period
+from danvan_metrics import deck, images, notice_files
+from danvan_metrics.chart_spec import ChartSpec, slide_for
+from danvan_metrics.messages import EXPORT_FAILED, EXPORT_FAILED_UNEXPECTED
 from danvan_metrics.ui import get_store
 
 DECK_KEY = "slide_specs"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-
-Spec = tuple[Any, ...]  # ("compare", metric_id, units, period_key, highlight) or ("trend", metric_id, units, highlight)
-
-
-def slide_for(spec: Spec) -> deck.Slide:
-    """The slide a specification stands for, built from the store's current data."""
-    store = get_store()
-    if spec[0] == "compare":
-        _, metric_id, units, period_key, highlight = spec
-        period = Period.parse(period_key) if period_key else None
-        return deck.compare_slide(store, metric_id, list(units) if units else None, period, highlight)
-    _, metric_id, units, highlight = spec
-    return deck.trend_slide(store, metric_id, list(units) if units else None, highlight)
+_LOG = logging.getLogger("danvan")
+# Session id → the last export failure of that session, shown (and cleared) on its next page run.
+_FAILURES: dict[str, str] = {}
+_FAILURES_LOCK = threading.Lock()
 
 
-def _png(spec: Spec) -> Callable[[], bytes]:
-    def draw() -> bytes:
-        return images.to_png(slide_for(spec).figure)
-
-    return draw
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
 
 
-def st_chart_exports(spec: Spec, *, key: str, name_parts: Sequence[str]) -> None:
+def export_failure_message(what: str, exc: BaseException) -> str:
+    """What the person reads when ``what`` ("ảnh PNG", "bộ slide PowerPoint") could not be made."""
+    if isinstance(exc, deck.DeckError | images.ExportError):
+        return EXPORT_FAILED.format(what=what, reason=str(exc))
+    return EXPORT_FAILED_UNEXPECTED.format(what=what)
+
+
+def guarded(make: Callable[[], bytes], what: str, fallback: Callable[[str], bytes]) -> Callable[[], bytes]:
+    """``make`` for a download button, made safe: on failure the file explains itself and the page is told.
+
+    Args:
+        make: builds the file's bytes (called when the button is clicked).
+        what: the file in Vietnamese, for the message ("ảnh PNG 1920×1080").
+        fallback: builds a file of the same type that shows a message.
+    """
+    session = _session_id()
+
+    def run() -> bytes:
+        try:
+            return make()
+        except Exception as exc:  # noqa: BLE001 — turned into a message the person reads, twice
+            message = export_failure_message(what, exc)
+            if isinstance(exc, deck.DeckError | images.ExportError):
+                _LOG.warning("export failed: %s: %s", what, exc)
+            else:  # a defect: logged in full so tests and administrators see it
+                _LOG.exception("export failed: %s", what)
+            with _FAILURES_LOCK:
+                _FAILURES[session] = message
+            return fallback(message)
+
+    return run
+
+
+def st_export_failures() -> None:
+    """Show (once) the message of an export that failed since this session's last run."""
+    with _FAILURES_LOCK:
+        message = _FAILURES.pop(_session_id(), None)
+    if message:
+        st.error(message)
+
+
+def _png(spec: ChartSpec) -> Callable[[], bytes]:
+    return guarded(lambda: images.to_png(slide_for(get_store(), spec).figure), "ảnh PNG 1920×1080",
+                   notice_files.message_png)  # fmt: skip
+
+
+def st_chart_exports(spec: ChartSpec, *, key: str, name_parts: Sequence[str]) -> None:
     """Under a chart: a 1920×1080 PNG drawn on the server, and "add to the slide deck"."""
     left, right = st.columns(2)
     left.download_button(
         "⬇ Ảnh PNG 1920×1080", _png(spec), file_name=deck.file_name(*name_parts, ext="png"), mime="image/png",
         key=f"{key}_png", on_click="ignore", width="stretch",
     )  # fmt: skip
-    specs: list[Spec] = st.session_state.setdefault(DECK_KEY, [])
+    specs: list[ChartSpec] = st.session_state.setdefault(DECK_KEY, [])
     added = spec in specs
     right.button(
         "✓ Đã có trong bộ slide" if added else "➕ Thêm vào bộ slide", key=f"{key}_add", disabled=added,
@@ -56,24 +99,28 @@ def st_chart_exports(spec: Spec, *, key: str, name_parts: Sequence[str]) -> None
     )  # fmt: skip
 
 
-def _deck(specs: list[Spec]) -> deck.Deck:
-    return deck.chart_deck([slide_for(spec) for spec in specs])
+def _deck(specs: list[ChartSpec]) -> deck.Deck:
+    store = get_store()
+    return deck.chart_deck([slide_for(store, spec) for spec in specs])
 
 
 def st_deck_sidebar() -> None:
     """In the sidebar: the deck being assembled, with PowerPoint and PDF downloads."""
-    specs: list[Spec] = st.session_state.get(DECK_KEY, [])
+    specs: list[ChartSpec] = st.session_state.get(DECK_KEY, [])
     if not specs:
         return
     box = st.sidebar.container(border=True)
     box.markdown(f"**Bộ slide: {len(specs)} biểu đồ**")
+    chosen = list(specs)
     box.download_button(
-        "⬇ PowerPoint (.pptx)", lambda: _deck(list(specs)).pptx(), file_name=deck.file_name("bo-slide", ext="pptx"),
-        mime=PPTX_MIME, key="deck_pptx", on_click="ignore", width="stretch",
+        "⬇ PowerPoint (.pptx)", guarded(lambda: _deck(chosen).pptx(), "bộ slide PowerPoint", notice_files.message_pptx),
+        file_name=deck.file_name("bo-slide", ext="pptx"), mime=PPTX_MIME, key="deck_pptx", on_click="ignore",
+        width="stretch",
     )  # fmt: skip
     box.download_button(
-        "⬇ PDF", lambda: _deck(list(specs)).pdf(), file_name=deck.file_name("bo-slide", ext="pdf"),
-        mime="application/pdf", key="deck_pdf", on_click="ignore", width="stretch",
+        "⬇ PDF", guarded(lambda: _deck(chosen).pdf(), "bộ slide PDF", notice_files.message_pdf),
+        file_name=deck.file_name("bo-slide", ext="pdf"), mime="application/pdf", key="deck_pdf", on_click="ignore",
+        width="stretch",
     )  # fmt: skip
     box.button("Xóa bộ slide", key="deck_clear", on_click=lambda: specs.clear(), width="stretch")
 
@@ -83,13 +130,16 @@ def st_profile_deck(unit_id: str, unit_name: str) -> None:
     st.subheader("Bộ slide cho cuộc họp")
     st.caption(f"Mỗi chỉ tiêu của {unit_name} một slide, kèm kỳ số liệu và nguồn; slide cuối liệt kê mọi nguồn.")
     left, right = st.columns(2)
+    pptx = guarded(
+        lambda: deck.profile_deck(get_store(), unit_id).pptx(), "bộ slide PowerPoint", notice_files.message_pptx
+    )
+    pdf = guarded(lambda: deck.profile_deck(get_store(), unit_id).pdf(), "bộ slide PDF", notice_files.message_pdf)
     left.download_button(
-        "⬇ PowerPoint (.pptx)", lambda: deck.profile_deck(get_store(), unit_id).pptx(),
+        "⬇ PowerPoint (.pptx)", pptx,
         file_name=deck.file_name("ho-so", unit_name, ext="pptx"), mime=PPTX_MIME, key="profile_pptx",
         on_click="ignore", width="stretch", type="primary",
     )  # fmt: skip
     right.download_button(
-        "⬇ PDF", lambda: deck.profile_deck(get_store(), unit_id).pdf(),
-        file_name=deck.file_name("ho-so", unit_name, ext="pdf"), mime="application/pdf", key="profile_pdf",
-        on_click="ignore", width="stretch",
+        "⬇ PDF", pdf, file_name=deck.file_name("ho-so", unit_name, ext="pdf"), mime="application/pdf",
+        key="profile_pdf", on_click="ignore", width="stretch",
     )  # fmt: skip

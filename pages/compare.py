@@ -3,6 +3,7 @@
 import streamlit as st
 
 from danvan_metrics import analysis, messages, ui, ui_slides, views
+from danvan_metrics.chart_spec import CompareSpec, units_of
 from danvan_metrics.formats import format_number
 from danvan_metrics.model import Period
 
@@ -91,7 +92,8 @@ for note in shown.notes:
 name_parts = ["so-sanh", metric.name_vi, period_key or "moi-nhat"]
 name_parts += [messages.SCALE_VIEW_LABELS[shown.view]] if shown.view else []
 ui.st_chart(shown.figure, key="compare_chart", frame=frame, name_parts=name_parts)
-spec = ("compare", metric_id, tuple(members) if members is not None else None, period_key, mine, shown.view)
+period = Period.parse(period_key) if period_key else None
+spec = CompareSpec(metric_id, units_of(members), period, mine, shown.view.value if shown.view else None)
 ui_slides.st_chart_exports(spec, key="compare_export", name_parts=name_parts)
 stats = shown.stats
 if stats is not None:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from danvan_metrics import analysis, messages, ui, ui_slides
+from danvan_metrics.chart_spec import TrendSpec, units_of
 from danvan_metrics.charts import build_trend_figure
 
 st.title("Xu hướng theo thời gian")
@@ -54,8 +55,8 @@ ui.st_chart(
     frame=frame,
     name_parts=["xu-huong", metric.name_vi],
 )
-ui_slides.st_chart_exports(("trend", metric_id, tuple(chosen.unit_ids or ()) or None, ui.my_unit()), key="trend_export",
-                           name_parts=["xu-huong", metric.name_vi])  # fmt: skip
+spec = TrendSpec(metric_id, units_of(chosen.unit_ids), ui.my_unit())
+ui_slides.st_chart_exports(spec, key="trend_export", name_parts=["xu-huong", metric.name_vi])
 st.caption(
     "Mỗi điểm đặt ở ngày cuối kỳ của số liệu; vạch mờ cho biết kỳ đó dài bao lâu (quý, năm, nhiệm kỳ). "
     "Điểm rỗng hình thoi: số liệu là cận hoặc ước tính."

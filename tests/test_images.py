@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -171,3 +172,13 @@ def test_a_browser_that_fails_gives_an_error_then_the_next_image_works(
     assert not images.is_running()
     monkeypatch.undo()
     assert Image.open(io.BytesIO(images.to_png(complaints_figure, 320, 180))).size == (320, 180)
+
+
+def test_the_exporter_page_loads_nothing_from_another_host() -> None:
+    # The page Kaleido draws in, built as images.py configures it: scripts from disk only (offline intranets).
+    from kaleido._page_generator import PageGenerator
+
+    page = PageGenerator(plotly=images.local_plotly_js().as_uri(), mathjax=False).generate_index()
+    sources = re.findall(r'src="([^"]+)"', page)
+    assert sources and all(src.startswith("file://") for src in sources), sources
+    assert "http://" not in page and "https://" not in page

@@ -18,6 +18,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
+from danvan_metrics.store import Store
+from tests import scale_sample
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, serve_command
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -168,3 +170,23 @@ def choose(page: Page, selectbox: Locator, text: str) -> None:
     page.keyboard.type(text)
     page.get_by_role("option").filter(has_text=text).first.click()
     wait_for_app(page)
+
+
+# The 300-commune sample store (tests.scale_sample), served once per run for the scale and action tests.
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The sample store of `tests.scale_sample` (300 communes), built once per test run."""
+    return scale_sample.build(tmp_path_factory.mktemp("scale_browser"))
+
+
+@pytest.fixture(scope="session")
+def scale_url(sample: Store, browser: Browser) -> Iterator[str]:
+    with serve_app(sample.home, browser, DANVAN_CURATED_DIR=str(sample.curated_dir)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def my_unit(sample: Store) -> tuple[str, str]:
+    return scale_sample.middle_unit(sample)

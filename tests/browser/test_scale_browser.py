@@ -7,34 +7,14 @@ national scale (3,321 communes × 60 metrics × 40 quarters).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from danvan_metrics import analysis
-from danvan_metrics.store import Store
 from tests import scale_sample
-from tests.browser.conftest import choose, screenshot, serve_app, wait_for_app
+from tests.browser.conftest import choose, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """The sample store of `tests.scale_sample` (300 communes), built once for this module."""
-    return scale_sample.build(tmp_path_factory.mktemp("scale_browser"))
-
-
-@pytest.fixture(scope="module")
-def scale_url(sample: Store, browser: Browser) -> Iterator[str]:
-    with serve_app(sample.home, browser, DANVAN_CURATED_DIR=str(sample.curated_dir)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def my_unit(sample: Store) -> tuple[str, str]:
-    return scale_sample.middle_unit(sample)
 
 
 def bar_count(page: Page) -> int:
