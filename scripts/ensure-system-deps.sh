@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# System packages the tests need: Debian's Chromium (driven by Playwright) and fonts
-# that cover Vietnamese. Installed non-interactively, only when missing.
+# System packages the tests need: Debian's Chromium (driven by Playwright), fonts that cover
+# Vietnamese, LibreOffice Impress and Calc (tests/test_office.py opens every export in them,
+# headless) and poppler-utils (pdftotext). Installed non-interactively, only when missing.
 set -euo pipefail
 source "$(dirname "$0")/apt.sh"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Each LibreOffice module registers itself with one file; /usr/bin/soffice comes with either.
+[ -e /usr/lib/libreoffice/share/.registry/impress.xcd ] || missing+=(libreoffice-impress)
+[ -e /usr/lib/libreoffice/share/.registry/calc.xcd ] || missing+=(libreoffice-calc)
+[ -x /usr/bin/pdftotext ] || missing+=(poppler-utils)
 # Read the list first: `fc-list | grep -q` fails under pipefail when grep stops early (SIGPIPE),
 # which reported installed fonts as missing and ran apt-get on every `make test`.
 fonts="$(fc-list : family 2>/dev/null || true)"
