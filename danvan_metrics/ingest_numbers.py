@@ -94,6 +94,10 @@ def parse_number(text: str, notation: Notation) -> float:
         if notation is Notation.VIETNAMESE:
             return float(core.replace(".", ""))
         if notation is Notation.PLAIN:
+            if core.count(".") > 1:  # "1.234.567" has no decimal point: it groups thousands, unlike the file
+                raise NumberError(
+                    f"“{text}” dùng dấu chấm phân cách hàng nghìn, khác cách viết số của các ô khác trong tệp"
+                )
             return float(core)
         raise NumberError(
             f"“{text}” có thể là {core.replace('.', '')} (dấu chấm phân cách hàng nghìn) hoặc {core} "
@@ -104,6 +108,10 @@ def parse_number(text: str, notation: Notation) -> float:
         if notation is Notation.PLAIN:
             return float(core.replace(",", ""))
         if notation is Notation.VIETNAMESE:
+            if core.count(",") > 1:  # "1,234,567" has no decimal comma: it groups thousands, unlike the file
+                raise NumberError(
+                    f"“{text}” dùng dấu phẩy phân cách hàng nghìn, khác cách viết số của các ô khác trong tệp"
+                )
             return float(core.replace(",", "."))
         raise NumberError(
             f"“{text}” có thể là {core.replace(',', '')} hoặc {core.replace(',', '.')}: tệp không cho biết "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
 import time
 import unicodedata
 import zipfile
@@ -66,7 +67,9 @@ class UploadRejected(Exception):
     """The whole file cannot be read; the message (Vietnamese) says why and what to do, and where."""
 
     def __init__(self, message: str, row: int | None = None, column: str | None = None) -> None:
-        super().__init__(message)
+        # Read alone it says where; `message` is the same without the place, for a table with row and column.
+        super().__init__(f"Dòng {row}, cột {column}: {message}" if row is not None else message)
+        self.message = message
         self.row = row
         self.column = column
 
@@ -288,8 +291,8 @@ def _table_from_records(
         for count, (line, row) in enumerate(iterator, start=1):
             if count > max_rows:
                 raise UploadRejected(
-                    f"Tệp có hơn {max_rows:,} dòng sau dòng tiêu đề (kể cả dòng trống), vượt giới hạn "
-                    f"{max_rows:,} dòng mỗi lần tải lên: hãy chia thành nhiều tệp.".replace(",", ".")
+                    f"Tệp có hơn {_grouped(max_rows)} dòng sau dòng tiêu đề (kể cả dòng trống), vượt giới hạn "
+                    f"{_grouped(max_rows)} dòng mỗi lần tải lên: hãy chia thành nhiều tệp."
                 )
             cells = {name: row[i] for i, name in enumerate(names) if name and i < len(row)}
             for i, cell in enumerate(row):
@@ -310,15 +313,19 @@ def _table_from_records(
                 "ô này — có lẽ thiếu dấu ngoặc kép đóng. Hãy thêm dấu ngoặc kép đóng (hoặc bỏ dấu ngoặc kép mở) "
                 "rồi tải lên lại; chưa ghi số liệu nào."
             )
-        raise UploadRejected(f"Dòng {bad.line}, cột {column}: {message}", bad.line, column) from None
+        raise UploadRejected(message, bad.line, column) from None
+
+
+def _grouped(count: int) -> str:
+    """A count grouped the Vietnamese way ("32.767"): only the number, never the message's own commas."""
+    return f"{count:,}".replace(",", ".")
 
 
 def _check_cell(line: int, column: str, cell: Cell, delimiter: str | None, width: int) -> None:
     """Refuse a cell longer than any template cell, or a quoted CSV cell that swallowed template rows."""
     if len(cell.text) > MAX_CELL_CHARS:
         raise UploadRejected(
-            f"Dòng {line}, cột {column}: ô dài {len(cell.text):,} ký tự, vượt giới hạn {MAX_CELL_CHARS:,} ký tự "
-            "của một ô.".replace(",", "."),
+            f"ô dài {_grouped(len(cell.text))} ký tự, vượt giới hạn {_grouped(MAX_CELL_CHARS)} ký tự của một ô.",
             line,
             column,
         )
@@ -329,7 +336,7 @@ def _check_cell(line: int, column: str, cell: Cell, delimiter: str | None, width
     for inner in cell.text.splitlines()[1:]:
         if len(next(csv.reader([inner], delimiter=delimiter), [])) >= max(3, width - 2):
             raise UploadRejected(
-                f"Dòng {line}, cột {column}: ô mở dấu ngoặc kép ở dòng {line} và chứa cả những dòng sau như "
+                f"ô mở dấu ngoặc kép ở dòng {line} và chứa cả những dòng sau như "
                 "thể là dòng số liệu — có lẽ thiếu dấu ngoặc kép đóng. Hãy sửa ô này rồi tải lên lại; "
                 "chưa ghi số liệu nào.",
                 line,
@@ -416,5 +423,9 @@ def _xlsx_cell(value: object) -> Cell:
     if isinstance(value, bool):
         return Cell(str(value))
     if isinstance(value, int | float):
-        return Cell(repr(value) if isinstance(value, float) else str(value), float(value))
+        text = repr(value) if isinstance(value, float) else str(value)
+        try:
+            return Cell(text, float(value))
+        except OverflowError:  # an integer past any float (not from Excel): refused by cell as not finite
+            return Cell(text, math.inf if value > 0 else -math.inf)
     return Cell(_nfc(str(value)).strip())

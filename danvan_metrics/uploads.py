@@ -108,7 +108,7 @@ def prepare(
     try:
         table = read_upload(data, name, max_rows=config.max_upload_rows())
     except UploadRejected as exc:
-        issue = Issue(exc.row, exc.column, str(exc))
+        issue = Issue(exc.row, exc.column, exc.message)
         return Preview(name, digest, len(data), None, Validation(issues=[issue]))
     with store.connect() as conn:
         metrics = {
