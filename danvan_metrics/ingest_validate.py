@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -18,6 +18,8 @@ from danvan_metrics.ingest_numbers import FileNotation, NumberError, decimals_wr
 from danvan_metrics.ingest_read import Cell, RawTable
 from danvan_metrics.model import MAX_PARTS, MAX_VALUE, Metric, MetricKind
 from danvan_metrics.textkey import fold_key
+
+CHOICE_SEPARATOR = " · "  # the template's drop-downs: "post-c24823 · Xã Tân Phú (Tỉnh Đồng Nai)"
 
 MIN_YEAR = 2000
 JUMP_FACTOR = 5.0
@@ -60,6 +62,8 @@ class Issue:
     column: str | None
     message: str
     severity: str = "error"  # or "warning"
+    ambiguous: str | None = None  # a unit name that fits several units: the preview offers ``candidates``
+    candidates: tuple[str, ...] = ()
 
     def where(self, file_name: str = "") -> str:
         parts = [f"tệp {file_name}"] if file_name else []
@@ -128,6 +132,10 @@ class Context:
     stored: Mapping[tuple[str, str, dt.date, dt.date], StoredFigure] = field(default_factory=dict)
     previous: Mapping[tuple[str, str, dt.date, dt.date], StoredFigure] = field(default_factory=dict)
     jump_factor: float = JUMP_FACTOR
+    # Folded unit name → the unit id the editor chose for it in the preview (for this file only).
+    choices: Mapping[str, str] = field(default_factory=dict)
+    # Unit id → the names of the units it became (the 2025 reform), for "không còn … nay là …".
+    successors: Callable[[str], Sequence[str]] | None = None
 
 
 def period_of(year: int, quarter: int | None) -> tuple[dt.date, dt.date, str]:
@@ -286,7 +294,8 @@ def _validate_row(
         quarter, year = None, None
     # Metric
     metric_text = _text(cells, "ma_chi_tieu")
-    metric_id = metric_text if metric_text in context.metrics else metric_names.get(fold_key(metric_text))
+    metric_key = metric_text.split(CHOICE_SEPARATOR, 1)[0].strip() if CHOICE_SEPARATOR in metric_text else metric_text
+    metric_id = metric_key if metric_key in context.metrics else metric_names.get(fold_key(metric_text))
     if not metric_text:
         error("ma_chi_tieu", "thiếu mã chỉ tiêu")
     elif metric_id is None:
@@ -340,20 +349,24 @@ def _check_unit(
         text = _text(cells, column)
         if not text:
             continue
-        by_id = context.resolver.get(text) if column == "ma_don_vi" else None
+        by_id = _by_id(context.resolver, text) if column == "ma_don_vi" else None
+        chosen = context.choices.get(fold_key(text))  # picked in the preview for this file
+        if by_id is None and chosen is not None:
+            by_id = context.resolver.get(chosen)
         candidates = [by_id] if by_id is not None else list(context.resolver.resolve(text, on=on))
         if not candidates:
-            hints = list(dict.fromkeys(c.name for c in context.resolver.suggest(text, limit=5)))
-            hint = f" Có phải là: {', '.join(hints)}?" if hints else ""
-            issues.append(Issue(row, header.get(column), f"không tìm thấy đơn vị “{text}”.{hint}"))
+            issues.append(_not_found(row, header.get(column), text, context, period))
             return None
         if len(candidates) > 1 and "ma_don_vi" in found:  # a common name is fine beside an exact id
             candidates = [c for c in candidates if c.unit_id == found["ma_don_vi"].unit_id] or candidates[:1]
         if len(candidates) > 1:
             listed = "; ".join(f"{c.name} ({c.unit_id})" for c in candidates[:6])
             issues.append(
-                Issue(row, header.get(column), f"“{text}” có thể là nhiều đơn vị: {listed}. Hãy ghi mã đơn vị.")
-            )
+                Issue(row, header.get(column),
+                      f"“{text}” có thể là nhiều đơn vị: {listed}. Hãy chọn đơn vị đúng ở phần xem trước "
+                      "(hoặc ghi mã đơn vị vào tệp).",
+                      ambiguous=text, candidates=tuple(c.unit_id for c in candidates))
+            )  # fmt: skip
             return None
         found[column] = candidates[0]
     if not found:
@@ -370,19 +383,59 @@ def _check_unit(
         )
         return None
     unit = next(iter(found.values()))
-    if period is not None:
-        start, end = period
-        if (unit.valid_to and unit.valid_to < start) or (unit.valid_from and unit.valid_from > end):
-            span = (f"từ {format_date(unit.valid_from)}" if unit.valid_from else "") + (
-                f" đến {format_date(unit.valid_to)}" if unit.valid_to else ""
-            )
-            issues.append(
-                Issue(row, header.get("ma_don_vi") or header.get("ten_don_vi"),
-                      f"{unit.name} không tồn tại trong kỳ số liệu (đơn vị hành chính{span}); "
-                      "hãy ghi số liệu cho đơn vị đang tồn tại trong kỳ đó")
-            )  # fmt: skip
-            return None
+    if period is not None and not _exists_in(unit, period):
+        issues.append(Issue(row, header.get("ma_don_vi") or header.get("ten_don_vi"), _gone(unit, period, context)))
+        return None
     return unit
+
+
+def _by_id(resolver: UnitResolver, text: str) -> UnitCandidate | None:
+    """A unit by its id, also as the template's drop-down writes it ("post-c24823 · Xã Tân Phú (…)")."""
+    found = resolver.get(text)
+    if found is None and CHOICE_SEPARATOR in text:
+        found = resolver.get(text.split(CHOICE_SEPARATOR, 1)[0].strip())
+    return found
+
+
+def _exists_in(unit: UnitCandidate, period: tuple[dt.date, dt.date]) -> bool:
+    start, end = period
+    return not ((unit.valid_to and unit.valid_to < start) or (unit.valid_from and unit.valid_from > end))
+
+
+def _gone(unit: UnitCandidate, period: tuple[dt.date, dt.date], context: Context) -> str:
+    """Why a unit that exists takes no figure for this period: it had ceased (and what it became), or not begun."""
+    if unit.valid_to and unit.valid_to < period[0]:
+        after = unit.valid_to + dt.timedelta(days=1)
+        became = list(context.successors(unit.unit_id)) if context.successors else []
+        now = ""
+        if became:
+            shown = ", ".join(became[:6]) + (f" và {len(became) - 6} đơn vị khác" if len(became) > 6 else "")
+            now = f"; nay là {shown}"
+        return (
+            f"{unit.name} không còn từ {format_date(after)}{now}. Hãy ghi số liệu của kỳ này cho đơn vị mới "
+            "(chọn trong danh sách của tệp mẫu)"
+        )
+    return (
+        f"{unit.name} chỉ có từ {format_date(unit.valid_from)}: số liệu của kỳ trước đó thuộc về các đơn vị cũ; "
+        "hãy ghi cho đơn vị đang tồn tại trong kỳ đó"
+    )
+
+
+def _not_found(
+    row: int, column: str | None, text: str, context: Context, period: tuple[dt.date, dt.date] | None
+) -> Issue:
+    """A unit that resolves to nothing in the period: gone or not yet there (named as such), else misspelt."""
+    if period is not None:
+        at_any_time = [c for c in context.resolver.resolve(text) if not _exists_in(c, period)]
+        if len(at_any_time) == 1:
+            return Issue(row, column, _gone(at_any_time[0], period, context))
+    hints = [
+        n
+        for n in dict.fromkeys(c.name for c in context.resolver.suggest(text, limit=5))
+        if fold_key(n) != fold_key(text)
+    ]
+    hint = f" Có phải là: {', '.join(hints)}?" if hints else ""
+    return Issue(row, column, f"không tìm thấy đơn vị “{text}”.{hint}")
 
 
 def _number(

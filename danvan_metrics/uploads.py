@@ -12,18 +12,21 @@ Writers in several processes are serialised by the database file's lock (see `st
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import os
 import secrets
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 import duckdb
 import pandas as pd
 
-from danvan_metrics import config, sql
+from danvan_metrics import config, queries, sql
 from danvan_metrics.audit import Action
 from danvan_metrics.ingest_read import RawTable, UploadRejected, read_upload
 from danvan_metrics.ingest_validate import (
@@ -39,6 +42,7 @@ from danvan_metrics.ingest_validate import (
 )
 from danvan_metrics.model import Metric
 from danvan_metrics.store import Store, _bump_version
+from danvan_metrics.textkey import fold_key
 
 UPLOAD_SOURCE_PREFIX = "upload:"
 
@@ -65,6 +69,16 @@ class Preview:
     validation: Validation
     replaced: dict[int, StoredFigure] = field(default_factory=dict)  # file row -> figure it replaces
     duplicate_of: PriorUpload | None = None
+    choices: dict[str, str] = field(default_factory=dict)  # ambiguous name as written -> unit chosen in the preview
+
+    @property
+    def ambiguous(self) -> dict[str, tuple[str, ...]]:
+        """Each ambiguous unit name of the file (as written) and the units it may mean, for the preview to offer."""
+        found: dict[str, tuple[str, ...]] = {}
+        for issue in self.errors:
+            if issue.ambiguous and issue.ambiguous not in found:
+                found[issue.ambiguous] = issue.candidates
+        return found
 
     @property
     def errors(self) -> list[Issue]:
@@ -97,8 +111,13 @@ def prepare(
     file_name: str,
     resolver: UnitResolver,
     today: dt.date | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> Preview:
-    """Read and validate an upload against the store; say what would change. Writes nothing."""
+    """Read and validate an upload against the store; say what would change. Writes nothing.
+
+    ``choices`` maps an ambiguous unit name of this file (as written) to the unit the editor picked
+    for it in the preview; the commit records them in the upload log and the audit trail.
+    """
     digest = sha256_of(data)
     name = PurePath(file_name).name
     max_bytes = config.max_upload_bytes()
@@ -116,17 +135,31 @@ def prepare(
             for row in conn.execute("SELECT * FROM metrics").df().to_dict("records")
         }
         prior = conn.execute(sql.load("upload_prior"), {"sha": digest}).fetchone()
-    context = Context(metrics=metrics, resolver=resolver, today=today or dt.date.today())
+    picked = {fold_key(text): unit_id for text, unit_id in (choices or {}).items()}
+    context = Context(metrics=metrics, resolver=resolver, today=today or dt.date.today(), choices=picked,
+                      successors=functools.partial(_successor_names, store))  # fmt: skip
     validation = validate(table, context)
     stored, previous = _stored_for(store, validation.rows)
     # Warnings compare rows with the stored figures: add them without validating every row a second time.
-    context = Context(metrics=metrics, resolver=resolver, today=context.today, stored=stored, previous=previous)
+    context = dataclasses.replace(context, stored=stored, previous=previous)
     validation.issues = sorted(
         validation.issues + warnings_for(validation.rows, context), key=lambda i: -1 if i.row is None else i.row
     )
     replaced = {row.row: stored[row.key] for row in validation.rows if row.key in stored}
     duplicate = PriorUpload(prior[0], prior[1], prior[2]) if prior else None
-    return Preview(name, digest, len(data), table, validation, replaced, duplicate)
+    kept = {r.unit_id for r in validation.rows}
+    used = {text: unit_id for text, unit_id in (choices or {}).items() if unit_id in kept}
+    return Preview(name, digest, len(data), table, validation, replaced, duplicate, used)
+
+
+def choices_text(choices: Mapping[str, str]) -> str:
+    """The units chosen for ambiguous names, as the log shows them: "“Đa Krông” là pre-d467"."""
+    return "; ".join(f"“{text}” là {unit_id}" for text, unit_id in sorted(choices.items()))
+
+
+def _successor_names(store: Store, unit_id: str) -> list[str]:
+    """The names of the units ``unit_id`` became in the 2025 reform (for "không còn …; nay là …")."""
+    return list(dict.fromkeys(queries.unit_successors(store, unit_id)["name"]))
 
 
 def _stored_for(
@@ -251,6 +284,7 @@ def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str, channe
                     "upload_id": upload_id, "sha": preview.sha256, "file_name": preview.file_name,
                     "archive_path": archive_path, "by": uploaded_by, "at": now,
                     "added": preview.rows_added, "replaced": preview.rows_replaced,
+                    "choices": choices_text(preview.choices) or None,
                 },
             )  # fmt: skip
             conn.execute(
@@ -260,6 +294,8 @@ def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str, channe
             )  # fmt: skip
             conn.execute(sql.load("upload_insert_rows"), {"at": now})
             rows_note = f"{len(preview.validation.rows)} dòng" + (f" ({channel})" if channel else "")
+            if preview.choices:
+                rows_note += " · " + choices_text(preview.choices)
             _audit(conn, uploaded_by, Action.UPLOAD, f"{upload_id} · {preview.file_name} · {rows_note}", now)
             _fault("after_rows")
             conn.execute(sql.load("upload_affected"), {"upload_id": upload_id})

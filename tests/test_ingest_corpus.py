@@ -53,7 +53,7 @@ EXPECTED: dict[str, tuple[int | None, list[tuple[int | None, str | None, str]]]]
     "22_conflicting_rows.csv": (None, [(3, None, "mâu thuẫn với dòng 2 (cùng đơn vị, chỉ tiêu và kỳ Quý 1/2024)")]),
     "23_unit_gone_in_period.csv": (
         None,
-        [(2, "ma_don_vi", "Quận Ba Đình không tồn tại trong kỳ số liệu (đơn vị hành chính đến 30/06/2025)")],
+        [(2, "ma_don_vi", "Quận Ba Đình không còn từ 01/07/2025; nay là Phường Ba Đình, Phường Giảng Võ")],
     ),
     "24_id_and_name_disagree.csv": (
         None,

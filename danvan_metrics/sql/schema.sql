@@ -56,6 +56,8 @@ CREATE TABLE IF NOT EXISTS uploads (
     rows_added INTEGER NOT NULL, rows_replaced INTEGER NOT NULL, status VARCHAR NOT NULL,
     retracted_by VARCHAR, retracted_at TIMESTAMP
 );
+-- The units an editor chose for ambiguous names in the preview ("“Đa Krông” là pre-d467"); added later.
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS choices VARCHAR;
 
 -- Who did what and when: sign-ins (and failures), uploads, retractions, account changes.
 CREATE TABLE IF NOT EXISTS audit (

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from danvan_metrics import accounts
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import choose, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -60,3 +60,34 @@ def test_an_editor_uploads_sees_the_figures_and_retracts(page: Page, app_url: st
     wait_for_app(page)
     expect(page.get_by_test_id("stMain")).to_contain_text("Nhiệm kỳ 2015–2020")  # the curated figure is back
     expect(page.get_by_test_id("stMain")).not_to_contain_text("Quý 1/2024")
+
+
+def test_an_ambiguous_unit_name_is_chosen_in_the_preview_without_editing_the_file(
+    page: Page, app_url: str, app_home: Path, tmp_path: Path
+) -> None:
+    accounts.add("chon.don.vi", PASSWORD, "editor", home=app_home)
+    path = tmp_path / "da-krong.csv"
+    path.write_text("ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri\n,Đa Krông,2023,3,citizen_receptions,77\n")
+    _sign_in(page, app_url, "chon.don.vi")
+    page.get_by_test_id("stSidebarNav").get_by_text("Tải lên số liệu").click()
+    wait_for_app(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    expect(page.get_by_text("ứng với nhiều đơn vị")).to_be_visible()
+    choose(page, page.get_by_test_id("stSelectbox").filter(has_text="là đơn vị nào"), "Huyện Đa Krông")
+    expect(page.get_by_text("Tệp hợp lệ")).to_be_visible()
+    expect(
+        page.get_by_text("“Đa Krông” là Huyện Đa Krông (huyện, Tỉnh Quảng Trị, đến 30/06/2025) · pre-d467")
+    ).to_be_visible()
+    screenshot(page, "upload-choose-unit")
+    page.get_by_role("button", name="Ghi số liệu").click()
+    expect(page.get_by_text("Đã ghi 1 số liệu từ tệp da-krong.csv")).to_be_visible()
+    page.goto(f"{app_url}/ho-so?don_vi=pre-d467")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stMain")).to_contain_text("77 lượt")
+    # Leave the shared store as the other browser tests expect it (a new page load is a new session).
+    _sign_in(page, app_url, "chon.don.vi")
+    page.get_by_test_id("stSidebarNav").get_by_text("Tải lên số liệu").click()
+    wait_for_app(page)
+    page.get_by_text("Tôi hiểu").click()
+    page.get_by_role("button", name="Rút lại").click()
+    expect(page.get_by_text(re.compile(r"^Đã rút lại U\d"))).to_be_visible()
