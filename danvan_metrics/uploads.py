@@ -189,10 +189,15 @@ def _stored_for(
     for role, unit_id, metric_id, value, qualifier, label, start, end in zip(*columns, starts, ends, strict=True):
         figure = StoredFigure(None if value is None or value != value else float(value), qualifier, label)
         (same if role == "same" else before_found)[(unit_id, metric_id, start, end)] = figure
+    # The period before, as it will stand after the commit: a figure the same file gives for it
+    # counts, not the stored one it replaces (61 stored, 610 in the file: compare with 610).
+    in_file = {row.key: row for row in rows}
     previous: dict[tuple[str, str, dt.date, dt.date], StoredFigure] = {}
     for row in rows:
         first, last = previous_period(row.period_start, row.period_end)
-        earlier = before_found.get((row.unit_id, row.metric_id, first, last))
+        key = (row.unit_id, row.metric_id, first, last)
+        mine = in_file.get(key)
+        earlier = StoredFigure(mine.value, "=", mine.period_label) if mine is not None else before_found.get(key)
         if earlier is not None:
             previous[row.key] = earlier
     return same, previous

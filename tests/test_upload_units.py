@@ -62,3 +62,17 @@ def test_the_templates_drop_down_values_are_read(real_store: Store) -> None:
     assert preview.ok, [e.message for e in preview.errors]
     [parsed] = preview.validation.rows
     assert (parsed.unit_id, parsed.metric_id) == ("pre-d001", "citizen_receptions")
+
+
+def test_a_jump_is_measured_against_the_figures_as_they_will_stand(real_store: Store) -> None:
+    stored = _prepare(real_store, "pre-d001,,2024,1,citizen_receptions,61\n")
+    uploads.commit(real_store, stored, (HEADER + "pre-d001,,2024,1,citizen_receptions,61\n").encode(), "bien.tap")
+    # Alone, 610 after a stored 61 is a tenfold jump worth a warning.
+    alone = _prepare(real_store, "pre-d001,,2024,2,citizen_receptions,610\n")
+    assert any("thay đổi lớn so với kỳ trước" in w.message for w in alone.warnings)
+    # The same file corrects Q1 to 600: Q2's 610 is no jump, only Q1's replacement is said.
+    both = _prepare(real_store, "pre-d001,,2024,1,citizen_receptions,600\npre-d001,,2024,2,citizen_receptions,610\n")
+    assert [w.message for w in both.warnings if w.row == 3] == []  # row 3 is Q2
+    assert [w.message for w in both.warnings if w.row == 2] == [
+        "thay số liệu đang lưu của Quý 1/2024: 61 lượt → 600 lượt"
+    ]
