@@ -36,6 +36,18 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
     "mau_so",
     "ghi_chu",
 )
+# How a row is quoted as the source of its figure ("Dòng 5 của tệp: mã đơn vị post-c00008 · năm 2024 · …").
+COLUMN_LABELS: dict[str, str] = {
+    "ma_don_vi": "mã đơn vị",
+    "ten_don_vi": "tên đơn vị",
+    "nam": "năm",
+    "quy": "quý",
+    "ma_chi_tieu": "chỉ tiêu",
+    "gia_tri": "giá trị",
+    "tu_so": "tử số",
+    "mau_so": "mẫu số",
+    "ghi_chu": "ghi chú",
+}
 ENGLISH_COLUMNS: dict[str, str] = {
     "unit_id": "ma_don_vi",
     "unit_name": "ten_don_vi",

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from danvan_metrics.formats import format_date, format_figure, format_number
 from danvan_metrics.ingest_numbers import FileNotation, NumberError, decimals_written, infer_notation, parse_number
-from danvan_metrics.ingest_read import Cell, RawTable
+from danvan_metrics.ingest_read import COLUMN_LABELS, Cell, RawTable
 from danvan_metrics.model import MAX_PARTS, MAX_VALUE, Metric, MetricKind
 from danvan_metrics.textkey import fold_key
 
@@ -317,7 +317,8 @@ def _validate_row(
     if len(note) > MAX_NOTE_LENGTH:
         error("ghi_chu", f"ghi chú dài {len(note)} ký tự, vượt giới hạn {MAX_NOTE_LENGTH}")
         return None
-    quote = "; ".join(f"{header[c]}={cells[c].text}" for c in header if c in cells and cells[c].text)
+    # The row as the file holds it, each cell as typed, in words a reader follows.
+    quote = " · ".join(f"{COLUMN_LABELS[c]} {cells[c].text}" for c in header if c in cells and cells[c].text)
     return ParsedRow(
         row,
         unit.unit_id,

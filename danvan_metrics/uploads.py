@@ -268,7 +268,7 @@ def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str, channe
                 "denominator": row.denominator,
                 "value_text": row.value_text or None,
                 "source_id": UPLOAD_SOURCE_PREFIX + upload_id,
-                "source_quote": f"Dòng {row.row}: {row.quote}",
+                "source_quote": f"Dòng {row.row} của tệp: {row.quote}",
                 "note": row.note or None,
                 "upload_id": upload_id,
             }

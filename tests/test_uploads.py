@@ -65,7 +65,9 @@ def test_a_valid_file_previews_then_commits_and_shows_in_queries(fixture_store: 
     assert [p.read_bytes() for p in archived] == [data]
     row = queries.figures(fixture_store, units=["t-d1"], metrics=["complaints_resolved_rate"], limit=1).iloc[0]
     assert row["upload_id"] == upload_id
-    assert row["source_quote"].startswith("Dòng 3: ma_don_vi=t-d1")
+    # Cited as what it is: the unit's report, sent as a file by an editor — not by a login alone.
+    assert row["source_quote"].startswith("Dòng 3 của tệp: mã đơn vị t-d1 · năm 2024 · quý 1")
+    assert row["source_publisher"] == "Báo cáo của đơn vị (tệp quy1.csv, editor1 tải lên)"
 
 
 def test_the_same_file_twice_is_recognised(fixture_store: Store) -> None:
