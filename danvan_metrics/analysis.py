@@ -365,16 +365,38 @@ class TrendSelection:
     note: str | None = None
 
 
+def provinces_of(registry: pd.DataFrame, unit_ids: Sequence[str]) -> list[str | None]:
+    """The province each unit lies in (itself if it is one), for many units at once (see `province_of`)."""
+    parents = dict(zip(registry["unit_id"], registry["parent_id"], strict=True))
+    levels = dict(zip(registry["unit_id"], registry["level"], strict=True))
+    out: list[str | None] = []
+    for unit_id in unit_ids:
+        current: str | None = unit_id
+        for _ in range(4):
+            if current is None or current not in levels or levels[current] == "province":
+                break
+            parent = parents.get(current)
+            current = None if parent is None or pd.isna(parent) else str(parent)
+        out.append(current if current is not None and levels.get(current) == "province" else None)
+    return out
+
+
 def trend_selection(
-    units: pd.DataFrame, picked: Sequence[str], my_unit: str | None, cap: int = TREND_LINE_CAP
+    units: pd.DataFrame,
+    picked: Sequence[str],
+    my_unit: str | None,
+    cap: int = TREND_LINE_CAP,
+    registry: pd.DataFrame | None = None,
 ) -> TrendSelection:
     """At most ``cap`` lines: the picked units, else my unit and its neighbours, else one unit per province.
 
     Args:
-        units: the units with figures (``unit_id``, ``name``, ``parent_id``).
+        units: the units with figures for the metric drawn (``unit_id``, ``name``, ``parent_id``): a
+            unit without one would be counted as a line and draw none.
         picked: the units the reader chose (may be empty: "every unit").
         my_unit: "Đơn vị của tôi", always kept when it is among the candidates.
         cap: the most lines drawn.
+        registry: every unit (`queries.units`), to spread lines by province; without it, by parent.
     """
     from danvan_metrics import messages
     from danvan_metrics.formats import format_number
@@ -386,8 +408,13 @@ def trend_selection(
         ordered = units.sort_values("name", kind="stable")
         if len(ordered) <= cap:
             return TrendSelection(None, len(ordered))
-        # Without a choice, spread the lines over places: the first unit (by name) under each parent first.
-        first = ~ordered["parent_id"].duplicated()
+        # Without a choice, spread the lines over provinces: the first unit (by name) in each province first.
+        places = (
+            pd.Series(provinces_of(registry, list(ordered["unit_id"])), index=ordered.index)
+            if registry is not None
+            else ordered["parent_id"]
+        )
+        first = ~places.duplicated() | places.isna()
         candidates = [*ordered.loc[first, "unit_id"], *ordered.loc[~first, "unit_id"]]
         which = "mỗi tỉnh, thành phố một đơn vị đầu danh sách"
     total = len(candidates)

@@ -172,7 +172,8 @@ def trend_slide(
     if units is not None:
         _check_units(store, [*units, *([highlight] if highlight else [])])
     with_figures = queries.units_with_figures(store)
-    chosen = analysis.trend_selection(with_figures, list(units or []), highlight)
+    with_metric = with_figures[with_figures["unit_id"].isin(queries.metric_unit_ids(store, metric_id))]
+    chosen = analysis.trend_selection(with_metric, list(units or []), highlight, registry=queries.units(store))
     frame = queries.trend(store, metric_id, chosen.unit_ids)
     if frame.empty:
         raise DeckError(NO_FIGURES.format(metric=metric.name_vi))

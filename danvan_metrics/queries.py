@@ -89,18 +89,27 @@ def units_with_figures(store: Store) -> pd.DataFrame:
 
 
 def sources(store: Store) -> pd.DataFrame:
-    """Every source document with how many current figures come from it."""
+    """Every source document with how many current figures come from it.
+
+    An uploaded file's source also has its upload's ``upload_status`` ("committed" or "retracted"),
+    ``retracted_by`` and ``retracted_at``, so a list can say which were withdrawn; curated ones have none.
+    """
+    from danvan_metrics.uploads import UPLOAD_SOURCE_PREFIX
+
     return _fetch(
         store,
         """
-        SELECT s.*, u.name AS unit_name, coalesce(n.n_figures, 0) AS n_figures
+        SELECT s.*, u.name AS unit_name, coalesce(n.n_figures, 0) AS n_figures,
+               up.status AS upload_status, up.retracted_by, up.retracted_at
         FROM sources s
         LEFT JOIN units u ON u.unit_id = s.unit_id
         -- Count per source first: grouping the joined rows by every source column cost 6× more at scale.
         LEFT JOIN (SELECT source_id, count(*) AS n_figures FROM current_observations GROUP BY source_id) n
                ON n.source_id = s.source_id
+        LEFT JOIN uploads up ON s.source_id = $prefix || up.upload_id
         ORDER BY s.published DESC, s.source_id
         """,
+        {"prefix": UPLOAD_SOURCE_PREFIX},
     )
 
 
@@ -554,3 +563,11 @@ def coverage_by_province(store: Store) -> pd.DataFrame:
         ORDER BY unit_name, era, m.category
         """,
     )
+
+
+def metric_unit_ids(store: Store, metric_id: str) -> list[str]:
+    """The units with at least one current figure of one metric (from the per-unit summary, not the figures)."""
+    frame = _fetch(
+        store, "SELECT DISTINCT unit_id FROM unit_metric_counts WHERE metric_id = $metric", {"metric": metric_id}
+    )
+    return list(frame["unit_id"])

@@ -37,7 +37,8 @@ picked = ui.st_url_multiselect(
 
 # 2. Data
 metric = ui.metric(metric_id)
-chosen = analysis.trend_selection(units, picked, ui.my_unit())
+with_metric = units[units["unit_id"].isin(ui.query("metric_unit_ids", metric_id))]  # a line each can draw
+chosen = analysis.trend_selection(with_metric, picked, ui.my_unit(), registry=ui.query("units"))
 if chosen.note:
     st.info(chosen.note)
 frame = ui.query("trend", metric_id, chosen.unit_ids)

@@ -167,3 +167,18 @@ def test_coverage_by_province_fills_every_pair() -> None:
 def test_scale_view_threshold() -> None:
     assert not analysis.needs_scale_view(analysis.SCALE_UNITS)
     assert analysis.needs_scale_view(analysis.SCALE_UNITS + 1)
+
+
+def test_the_trend_spreads_lines_by_province_even_across_levels() -> None:
+    # Two districts of P1, a commune of one of them, and units of P2 and P3: one line per province first.
+    registry = pd.DataFrame({
+        "unit_id": ["P1", "P2", "P3", "d1", "d2", "c1", "x2", "x3"],
+        "parent_id": [None, None, None, "P1", "P1", "d1", "P2", "P3"],
+        "level": ["province"] * 3 + ["district", "district", "commune", "commune", "commune"],
+    })  # fmt: skip
+    units = pd.DataFrame({"unit_id": ["d1", "d2", "c1", "x2", "x3"], "name": ["A", "B", "C", "D", "E"],
+                          "parent_id": ["P1", "P1", "d1", "P2", "P3"]})  # fmt: skip
+    assert analysis.provinces_of(registry, ["c1", "d2", "P3", "nope"]) == ["P1", "P1", "P3", None]
+    spread = analysis.trend_selection(units, [], None, cap=3, registry=registry)
+    assert spread.unit_ids == ["d1", "x2", "x3"], "C lies in P1 through its district: not a second P1 line first"
+    assert spread.note is not None and "3/5" in spread.note

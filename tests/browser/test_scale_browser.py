@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from danvan_metrics import analysis
+from danvan_metrics import analysis, queries
+from danvan_metrics.store import Store
 from tests import scale_sample
 from tests.browser.conftest import choose, screenshot, wait_for_app
 
@@ -48,11 +49,14 @@ def test_compare_switches_views_and_each_fits_on_a_screen(page: Page, scale_url:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def test_trend_draws_eight_lines_with_a_note(page: Page, scale_url: str, my_unit: tuple[str, str]) -> None:
+def test_trend_draws_eight_lines_with_a_note(
+    page: Page, scale_url: str, my_unit: tuple[str, str], sample: Store
+) -> None:
     unit_id, name = my_unit
     page.goto(f"{scale_url}/xu-huong?toi={unit_id}")
     wait_for_app(page)
-    expect(page.get_by_text(f"Đang vẽ 8/{scale_sample.COMMUNES} đơn vị")).to_be_visible()
+    with_metric = len(queries.metric_unit_ids(sample, scale_sample.RATE))
+    expect(page.get_by_text(f"Đang vẽ 8/{with_metric} đơn vị")).to_be_visible()
     legend = page.locator(".js-plotly-plot .legend .traces")
     expect(legend).to_have_count(analysis.TREND_LINE_CAP)
     expect(page.locator(".js-plotly-plot .legend")).to_contain_text(name)
