@@ -60,3 +60,24 @@ EXPORT_FAILED_UNEXPECTED = (
     "Không tạo được {what} do một lỗi ngoài dự kiến; số liệu không bị thay đổi. Hãy thử lại; nếu vẫn lỗi, báo cho "
     "quản trị viên kèm thời điểm và trang đang xem (chi tiết đã được ghi vào nhật ký máy chủ)."
 )
+# A link's filter value that is not among the choices: said, never silently replaced.
+URL_UNKNOWN_ONE = (
+    "Đường dẫn ghi {value} ở ô “{label}”, nhưng không có lựa chọn nào như vậy (có thể đường dẫn cũ hoặc gõ sai). "
+    "Trang đang hiển thị: **{shown}**."
+)
+URL_UNKNOWN_MANY = (
+    "Đường dẫn ghi {values} ở ô “{label}”, nhưng không có lựa chọn nào như vậy (có thể đường dẫn cũ hoặc gõ sai); "
+    "bộ lọc đã bỏ qua {them}."
+)
+SELECT_PLACEHOLDER = "Chọn một mục"
+MULTISELECT_PLACEHOLDER = "Chọn một hoặc nhiều mục"
+NOT_CHOSEN = "chưa chọn"
+# The file uploader: Streamlit 1.67 writes its limits in English, so the page says them in Vietnamese.
+UPLOAD_LIMITS = "Tối đa {mb} MB mỗi tệp · {types}"
+UPLOAD_BUTTON = "Chọn tệp"
+UPLOAD_DROP_HERE = "Thả tệp vào đây"
+RETRACTED_SOURCE = "đã rút lại"
+RETRACTED_SOURCE_NOTE = (
+    "Lần tải lên này đã được {by} rút lại lúc {at}: số liệu của nó không còn hiển thị ở trang nào; "
+    "số liệu cũ (nếu có) đã được khôi phục."
+)

@@ -7,6 +7,7 @@ change is seen on the next rerun, and nothing expires on a timer.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -14,10 +15,17 @@ from typing import Any, cast
 import pandas as pd
 import streamlit as st
 
-from danvan_metrics import config, export, queries, urlstate
+from danvan_metrics import config, export, messages, queries, urlstate
 from danvan_metrics.analysis import GroupStats
 from danvan_metrics.charts import parts_noun
-from danvan_metrics.formats import format_date, format_datetime, format_figure, format_measure, format_parts
+from danvan_metrics.formats import (
+    format_date,
+    format_datetime,
+    format_figure,
+    format_measure,
+    format_number,
+    format_parts,
+)
 from danvan_metrics.messages import DEMO_BANNER
 from danvan_metrics.model import Metric
 from danvan_metrics.store import Store, open_store
@@ -136,13 +144,20 @@ def st_figures_by_category(frame: pd.DataFrame) -> None:
         st.dataframe(figures_table(group), hide_index=True, width="stretch")
 
 
-def _sync_url(param: str, value: str | Sequence[str] | None) -> None:
-    text = urlstate.encode(value)
+def _sync_url(param: str, value: str | Sequence[str] | None, options: Sequence[str] | None = None) -> None:
+    text = urlstate.encode(value, options)
     if text is None:
         if param in st.query_params:
             del st.query_params[param]
     elif st.query_params.get(param) != text:
         st.query_params[param] = text
+
+
+def _quoted(values: Sequence[str], limit: int = 5) -> str:
+    """Values from a link, quoted and shown literally: “a”, “b” và 3 giá trị khác (each cut at 60 characters)."""
+    shown = [f"“{md_text(v if len(v) <= 60 else v[:59] + '…')}”" for v in values[:limit]]
+    more = f" và {len(values) - limit} giá trị khác" if len(values) > limit else ""
+    return ", ".join(shown) + more
 
 
 def st_url_select(
@@ -160,14 +175,24 @@ def st_url_select(
     """A selectbox whose value lives in the URL (``?param=value``) as well as in the session.
 
     ``resolve`` turns a link's free text into an option (a unit name such as "Q. Ba Đình").
+    A link's value that is neither says so in a warning naming it, and what is shown instead.
     """
     options = list(options)
     current = st.session_state.get(key)
     if key not in st.session_state or current not in options:
+        from_link = key not in st.session_state  # else a stale value (other options now): not the link's fault
         raw = st.query_params.get(param)
-        if raw is not None and raw not in options and resolve is not None:
-            raw = resolve(raw)
-        st.session_state[key] = urlstate.decode_one(raw, options, default)
+        decoded = urlstate.read_one(raw, options, default)
+        resolved = resolve(raw) if decoded.unknown and raw is not None and resolve is not None else None
+        if resolved in options:
+            decoded = urlstate.Decoded([str(resolved)])
+        value = decoded.values[0] if decoded.values else None
+        st.session_state[key] = value
+        if decoded.unknown and from_link:
+            shown = format_func(value) if value is not None else messages.NOT_CHOSEN
+            quoted = _quoted(decoded.unknown)
+            st.warning(messages.URL_UNKNOWN_ONE.format(value=quoted, label=label, shown=md_text(shown)))
+    kwargs.setdefault("placeholder", messages.SELECT_PLACEHOLDER)
     value = (container or st).selectbox(label, options, key=key, format_func=format_func, **kwargs)
     _sync_url(param, value)
     return value
@@ -184,13 +209,28 @@ def st_url_multiselect(
     container: Any = None,
     **kwargs: Any,
 ) -> list[str]:
-    """A multiselect whose values live in the URL (``?param=a,b``) as well as in the session."""
+    """A multiselect whose values live in the URL (``?param=a,b``, ids or slugs) as well as in the session.
+
+    No "Select all" row (Streamlit writes it in English; an empty choice already means all). A link's
+    values that are not options are named in a warning. When presenting, the hidden filter's choice
+    is written out, so a screenshot still says what the table holds.
+    """
     options = list(options)
     current = st.session_state.get(key)
     if key not in st.session_state or not set(current or ()).issubset(options):
-        st.session_state[key] = urlstate.decode_many(st.query_params.get(param), options, default)
-    values = (container or st).multiselect(label, options, key=key, format_func=format_func, **kwargs)
-    _sync_url(param, values)
+        from_link = key not in st.session_state
+        decoded = urlstate.read_many(st.query_params.get(param), options, default)
+        st.session_state[key] = decoded.values
+        if decoded.unknown and from_link:
+            them = "giá trị này" if len(decoded.unknown) == 1 else "các giá trị này"
+            st.warning(messages.URL_UNKNOWN_MANY.format(values=_quoted(decoded.unknown), label=label, them=them))
+    kwargs.setdefault("placeholder", messages.MULTISELECT_PLACEHOLDER)
+    kwargs.setdefault("select_all", False)
+    place = container or st
+    values = place.multiselect(label, options, key=key, format_func=format_func, **kwargs)
+    _sync_url(param, values, options)
+    if values and presenting():
+        place.caption(f"**{md_text(label)}:** " + "; ".join(md_text(format_func(v)) for v in values))
     return list(values)
 
 
@@ -247,9 +287,15 @@ def md_text(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", _INERT_AFTER.sub(r"\1" + WORD_JOINER, str(text)))
 
 
+def card_key(row: pd.Series) -> str:
+    """The card's key (and CSS class ``st-key-…``), unique per figure: "figure_card_<id>_<crc32 of id>"."""
+    obs_id = str(row.get("obs_id", ""))
+    return f"figure_card_{re.sub(r'[^A-Za-z0-9_-]', '_', obs_id)[:40]}_{zlib.crc32(obs_id.encode()):08x}"
+
+
 def st_figure_card(row: pd.Series, *, title: str | None = None, with_quote: bool = False) -> None:
     """One figure as a card: name, the figure with its qualifier and case count, period, source (and quote)."""
-    with st.container(border=True):
+    with st.container(border=True, key=card_key(row)):
         st.caption(title or str(row["metric_name"]))
         figure = format_figure(row["value"], row["unit_of_measure"], int(row["decimals"]), row["qualifier"])
         st.markdown(f"### {figure}")
@@ -268,15 +314,34 @@ def st_figure_card(row: pd.Series, *, title: str | None = None, with_quote: bool
 
 
 def st_downloads(frame: pd.DataFrame, *name_parts: str, key: str, note: str | None = None) -> None:
-    """CSV and XLSX downloads of exactly the rows behind what is shown (formula injection neutralised)."""
+    """CSV and XLSX downloads of exactly the figure rows behind what is shown (formula injection neutralised)."""
     if config.demo_mode() or get_store().synthetic:  # a sample figure stays marked in every file made from it
         frame = frame.assign(note=DEMO_BANNER)
         note = f"{DEMO_BANNER}\n{note or ''}"
+    st_table_downloads(frame, *name_parts, key=key, note=note, prepare=export.export_frame)
+
+
+def st_table_downloads(
+    table: pd.DataFrame,
+    *name_parts: str,
+    key: str,
+    note: str | None = None,
+    sheet_title: str = "Số liệu",
+    prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
+    """CSV and XLSX downloads of a table with Vietnamese headers (a log, a list), cells neutralised.
+
+    ``prepare`` turns ``table`` into the file's rows, only when a button is clicked: an XLSX of
+    thousands of rows would otherwise cost every rerun a second.
+    """
+
+    def rows() -> pd.DataFrame:
+        return prepare(table) if prepare is not None else table
+
     left, right = st.columns(2)
-    # Built only when clicked: an XLSX of thousands of rows would otherwise cost every rerun a second.
     left.download_button(
         "⬇ Tải CSV (Excel)",
-        lambda: export.to_csv_bytes(export.export_frame(frame)),
+        lambda: export.to_csv_bytes(rows()),
         file_name=export.download_name(*name_parts, ext="csv"),
         mime="text/csv",
         key=f"{key}_csv",
@@ -285,7 +350,7 @@ def st_downloads(frame: pd.DataFrame, *name_parts: str, key: str, note: str | No
     )
     right.download_button(
         "⬇ Tải XLSX",
-        lambda: export.to_xlsx_bytes(export.export_frame(frame), note=note),
+        lambda: export.to_xlsx_bytes(rows(), sheet_title=sheet_title, note=note),
         file_name=export.download_name(*name_parts, ext="xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
@@ -330,14 +395,14 @@ def _signed(gap: float, metric: Metric) -> str:
     return f"{sign}{format_measure(abs(gap), unit, metric.decimals)}"
 
 
-def uploads_table(log: pd.DataFrame) -> pd.DataFrame:
-    """The upload log as a reader sees it."""
+def uploads_table(log: pd.DataFrame, *, for_file: bool = False) -> pd.DataFrame:
+    """The upload log as a reader sees it; ``for_file``: times as date-times a spreadsheet can sort."""
     return pd.DataFrame(
         {
             "Mã tải lên": log["upload_id"],
             "Tệp": log["file_name"],
             "Người tải": log["uploaded_by"],
-            "Lúc": [format_datetime(t) for t in log["uploaded_at"]],
+            "Lúc": list(log["uploaded_at"]) if for_file else [format_datetime(t) for t in log["uploaded_at"]],
             "Thêm mới": log["rows_added"],
             "Thay thế": log["rows_replaced"],
             "Trạng thái": [
@@ -348,18 +413,61 @@ def uploads_table(log: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def audit_table(log: pd.DataFrame) -> pd.DataFrame:
-    """The audit trail as a reader sees it."""
+# The audit trail's "Chi tiết" holds whole sentences: give it the room a grid cell has.
+WIDE_LAST_COLUMN = {"Chi tiết": st.column_config.TextColumn(width="large")}
+
+
+def audit_table(log: pd.DataFrame, *, for_file: bool = False) -> pd.DataFrame:
+    """The audit trail as a reader sees it; ``for_file``: times as date-times a spreadsheet can sort."""
     from danvan_metrics.audit import ACTION_LABELS
 
     return pd.DataFrame(
         {
-            "Lúc": [format_datetime(t) for t in log["happened_at"]],
+            "Lúc": list(log["happened_at"]) if for_file else [format_datetime(t) for t in log["happened_at"]],
             "Người": log["actor"],
             "Hoạt động": [ACTION_LABELS.get(a, a) for a in log["action"]],
             "Chi tiết": log["detail"].fillna(""),
         }
     )
+
+
+def source_labels(sources: pd.DataFrame) -> dict[str, str]:
+    """Source id → its title, "(đã rút lại)" after a retracted upload's: what the source picker shows."""
+    retracted = set(sources.loc[sources["upload_status"] == "retracted", "source_id"])
+    return {
+        source_id: title + (f" ({messages.RETRACTED_SOURCE})" if source_id in retracted else "")
+        for source_id, title in zip(sources["source_id"], sources["title"], strict=True)
+    }
+
+
+def st_source_documents(sources: pd.DataFrame, rows: int) -> None:
+    """Each source document as an expander: its metadata and its first ``rows`` current figures.
+
+    A retracted upload is marked "đã rút lại" (by whom, when) instead of "0 số liệu"; a document
+    whose figures were all replaced says so instead of showing an empty grid.
+    """
+    for source in sources.itertuples(index=False):
+        retracted = source.upload_status == "retracted"
+        count = messages.RETRACTED_SOURCE if retracted else f"{format_number(source.n_figures)} số liệu"
+        title = f"{md_text(source.title)} — {md_text(source.publisher)}, {format_date(source.published)} · {count}"
+        with st.expander(title, icon=":material/description:"):
+            place = md_text(source.unit_name) if isinstance(source.unit_name, str) else "–"
+            st.markdown(
+                f"**Mã nguồn:** `{source.source_id}` · **Loại:** {source.doc_kind} · "
+                f"**Đơn vị:** {place} · **Tác giả/ký:** {md_text(source.author or '–')} · "
+                f"**Tệp gốc:** `{source.file}`"
+            )
+            if retracted:
+                at = format_datetime(source.retracted_at)
+                st.caption(messages.RETRACTED_SOURCE_NOTE.format(by=md_text(source.retracted_by), at=at))
+                continue
+            figures = query_figures_table(None, None, [source.source_id], None, rows)
+            if figures.empty:
+                st.caption("Không còn số liệu nào đang dùng từ văn bản này: đã được thay bằng số liệu mới hơn.")
+            elif len(figures) >= rows:
+                st.caption(f"Hiển thị {rows} số liệu đầu tiên; lọc theo nguồn ở bảng trên để xem thêm.")
+            if not figures.empty:
+                st.dataframe(figures, hide_index=True, width="stretch")
 
 
 def get_resolver() -> Any:
@@ -424,8 +532,8 @@ def st_reform_links(unit_id: str) -> None:
         st.caption(REFORM_NOTE)
 
 
-def st_predecessor_figures(unit_id: str) -> None:
-    """Figures of the former units a new unit came from, clearly labelled as belonging to them."""
+def st_predecessor_figures(unit_id: str, unit_name: str = "") -> None:
+    """Figures of the former units a new unit came from, clearly labelled as theirs, with their downloads."""
     predecessors = query("unit_predecessors", unit_id)
     if predecessors.empty:
         return
@@ -443,20 +551,34 @@ def st_predecessor_figures(unit_id: str) -> None:
         part = "toàn bộ" if kinds.get(former_id) == "full" else "một phần"
         st.subheader(f"{name} (đơn vị cũ, trước 01/07/2025 · nhập {part} vào đơn vị này)")
         st.dataframe(figures_table(group), hide_index=True, width="stretch")
+    note = "Số liệu của các đơn vị hành chính cũ (trước 01/07/2025), không phải của đơn vị hiện nay."
+    st_downloads(figures, "so-lieu-don-vi-cu", unit_name or unit_id, key="predecessor_download", note=note)
 
 
 PRESENT_KEY = "present"
 PRESENT_PARAM = "present"
 PRESENT_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stSelectbox"],
-[data-testid="stMultiSelect"], [data-testid="stDownloadButton"], [data-testid="stDataFrame"],
-[data-testid="stCaptionContainer"], [data-testid="stHeading"], [data-testid="stPageLink"],
-[data-testid="stBaseButton-secondary"], [data-testid="stExpander"] { display: none !important; }
+/* Chrome and controls go; every heading, label, caption, card, table and link stays, larger. */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stSelectbox"],
+[data-testid="stMultiSelect"], [data-testid="stDownloadButton"], [data-testid="stFileUploader"],
+[data-testid="stBaseButton-secondary"], [class*="st-key-present_hide"] { display: none !important; }
 .st-key-present_exit [data-testid="stBaseButton-secondary"] { display: inline-flex !important; }
+html { font-size: 20px !important; }
+@media (max-width: 640px) { html { font-size: 18px !important; } }
+[data-testid="stCaptionContainer"] { color: #333333 !important; opacity: 1 !important; }  /* dark on a projector */
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 1.5rem !important; max-width: 100% !important; }
 [data-testid="stApp"] { background: #FFFFFF !important; }
+</style>
+"""
+# On every page: a caption (a footnote, a source line, a long file name) and a link's label (a long
+# commune name in the reform box, on a phone) wrap instead of running off the edge.
+PAGE_CSS = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stPageLink-NavLink"] p { white-space: normal !important; overflow-wrap: anywhere; }
+[data-testid="stPageLink-NavLink"], [data-testid="stPageLink-NavLink"] > span { max-width: 100%; overflow: visible; }
 </style>
 """
 
@@ -471,12 +593,15 @@ def presenting() -> bool:
 def st_presentation_toggle() -> None:
     """In the sidebar: the presentation-mode switch, kept in the URL as ``present=1``."""
     presenting()
-    on = st.sidebar.toggle("Chế độ trình chiếu", key=PRESENT_KEY, help="Ẩn thanh bên và bộ lọc; biểu đồ chữ lớn, 16:9.")
+    on = st.sidebar.toggle(
+        "Chế độ trình chiếu", key=PRESENT_KEY, help="Ẩn thanh bên, bộ lọc và nút; giữ mọi nhãn, chữ lớn hơn; 16:9."
+    )
     _sync_url(PRESENT_PARAM, "1" if on else None)
 
 
 def st_presentation_frame() -> None:
-    """When presenting: hide the chrome and the filters, and offer a way back."""
+    """The page-wide style; when presenting, hide the chrome and the controls (labels stay), and offer a way back."""
+    st.html(PAGE_CSS)
     if not presenting():
         return
     st.html(PRESENT_CSS)
@@ -509,6 +634,32 @@ def st_chart(figure: Any, *, key: str, frame: pd.DataFrame, name_parts: Sequence
         "locale": "vi",
     }
     st.plotly_chart(figure, key=key, width="stretch", config=config)
+
+
+def _uploader_css(key: str) -> str:
+    # Streamlit 1.67 has no locale option and no parameter for these texts: the English "Upload"
+    # button label, the "20MB per file • XLSX, …" line (said above in Vietnamese) and the
+    # "Drag and drop a file here" overlay (the zone's only child div holding a bare span: the chips of a
+    # chosen file are a div of divs) are hidden, and the button and the overlay say it in Vietnamese.
+    # The button itself stays: the file dialog and dropping a file work as before.
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    return f"""<style>
+{zone} [data-testid="stFileUploaderDropzoneInstructions"],
+{zone} button [data-testid="stMarkdownContainer"] {{ display: none !important; }}
+{zone} button span[data-has-shortcut]::after {{ content: "{messages.UPLOAD_BUTTON}"; }}
+{zone} > div:has(> span) > span {{ display: none !important; }}
+{zone} > div:has(> span)::after {{ content: "{messages.UPLOAD_DROP_HERE}"; margin: auto; }}
+</style>"""
+
+
+def st_file_uploader(label: str, types: Sequence[str], *, key: str) -> Any:
+    """A file uploader that speaks Vietnamese: its limits in a caption above it, its button "Chọn tệp"."""
+    limit = min(float(st.get_option("server.maxUploadSize")), config.max_upload_bytes() / 1_000_000)
+    mb = format_number(limit, 0 if limit == int(limit) else 1)
+    st.caption(messages.UPLOAD_LIMITS.format(mb=mb, types=", ".join(f".{t}" for t in types)))
+    st.html(_uploader_css(key))
+    help_text = f"Kéo thả tệp vào ô này, hoặc bấm “{messages.UPLOAD_BUTTON}”."
+    return st.file_uploader(label, type=list(types), key=key, help=help_text)
 
 
 def metric(metric_id: str) -> Metric:

@@ -17,7 +17,20 @@ actions = ui.st_url_multiselect("Loại hoạt động", list(ACTION_LABELS), ke
 if actions:
     log = log[log["action"].isin(actions)]
 
-# 2. The trail, newest first
-st.dataframe(ui.audit_table(log), hide_index=True, width="stretch")
+# 2. The trail, newest first; downloads of exactly these rows
+if log.empty:
+    st.caption("Chưa có hoạt động nào khớp bộ lọc.")
+else:
+    st.dataframe(ui.audit_table(log), hide_index=True, width="stretch", column_config=ui.WIDE_LAST_COLUMN)
+    ui.st_table_downloads(log, "nhat-ky", *actions, key="audit_download", sheet_title="Nhật ký",
+                          prepare=lambda frame: ui.audit_table(frame, for_file=True))  # fmt: skip
+
+# 3. Every upload
 st.header("Các lần tải lên")
-st.dataframe(ui.uploads_table(ui.query("upload_log")), hide_index=True, width="stretch")
+uploads = ui.query("upload_log")
+if uploads.empty:
+    st.caption("Chưa có lần tải lên nào.")
+else:
+    st.dataframe(ui.uploads_table(uploads), hide_index=True, width="stretch")
+    ui.st_table_downloads(uploads, "cac-lan-tai-len", key="audit_uploads_download", sheet_title="Các lần tải lên",
+                          prepare=lambda frame: ui.uploads_table(frame, for_file=True))  # fmt: skip

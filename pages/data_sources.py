@@ -3,7 +3,7 @@
 import streamlit as st
 
 from danvan_metrics import messages, ui
-from danvan_metrics.formats import format_date, format_number
+from danvan_metrics.formats import format_number
 
 MAX_ROWS = 5000
 SOURCE_ROWS = 200  # per source document below: a national upload or sample set holds millions
@@ -17,7 +17,7 @@ catalog = ui.query("metrics")
 sources = ui.query("sources")
 unit_names = ui.unit_names()
 metric_names = ui.metric_label(catalog)
-source_names = dict(zip(sources["source_id"], sources["title"], strict=True))
+source_names = ui.source_labels(sources)
 a, b, c, d = st.columns(4)
 picked_units = ui.st_url_multiselect(
     "Đơn vị",
@@ -72,23 +72,6 @@ else:
     st.dataframe(table, hide_index=True, width="stretch", height=420)
     ui.st_downloads(frame, "so-lieu", key="data_download")
 
-# 3. Source documents, each with its metadata and figures
+# 3. Source documents, each with its metadata and figures (a retracted upload says so)
 st.header("Văn bản nguồn")
-for source in sources.itertuples(index=False):
-    if picked_sources and source.source_id not in picked_sources:
-        continue
-    with st.expander(
-        f"{ui.md_text(source.title)} — {ui.md_text(source.publisher)}, {format_date(source.published)} · "
-        f"{source.n_figures} số liệu",
-        icon=":material/description:",
-    ):
-        place = ui.md_text(source.unit_name) if isinstance(source.unit_name, str) else "–"
-        st.markdown(
-            f"**Mã nguồn:** `{source.source_id}` · **Loại:** {source.doc_kind} · "
-            f"**Đơn vị:** {place} · **Tác giả/ký:** {ui.md_text(source.author or '–')} · "
-            f"**Tệp gốc:** `{source.file}`"
-        )
-        figures = ui.query_figures_table(None, None, [source.source_id], None, SOURCE_ROWS)
-        if len(figures) >= SOURCE_ROWS:
-            st.caption(f"Hiển thị {SOURCE_ROWS} số liệu đầu tiên; lọc theo nguồn ở bảng trên để xem thêm.")
-        st.dataframe(figures, hide_index=True, width="stretch")
+ui.st_source_documents(sources[sources["source_id"].isin(picked_sources)] if picked_sources else sources, SOURCE_ROWS)

@@ -48,8 +48,9 @@ if at_scale:
 else:
     matrix = analysis.coverage_matrix(ui.query("coverage"), units, categories)
 today = dt.date.today()
-# The note cites every source document (the heatmap counts figures from all of them).
-cited = ui.query("sources").rename(columns={"publisher": "source_publisher", "published": "source_published"})
+# The note cites every source document the heatmap counts figures from (not a retracted upload).
+cited = ui.query("sources").query("n_figures > 0")
+cited = cited.rename(columns={"publisher": "source_publisher", "published": "source_published"})
 ui.st_chart(
     build_coverage_figure(matrix, today, "tỉnh, thành phố" if at_scale else "đơn vị"),
     key="coverage_chart",

@@ -46,9 +46,10 @@ for category, group in cards.groupby("category", sort=True):
             ui.st_figure_card(row, with_quote=True)
 
 # 4. Figures of the former units it came from, labelled as theirs
-ui.st_predecessor_figures(unit_id)
+ui.st_predecessor_figures(unit_id, str(unit["name"]))
 
-# 5. Downloads of exactly these figures, and the unit's deck for a meeting
+# 5. Downloads of exactly these figures, and the unit's deck for a meeting (not shown when presenting)
 if not profile.empty:
-    ui.st_downloads(profile, "ho-so", str(unit["name"]), key="profile_download")
-    ui_slides.st_profile_deck(unit_id, str(unit["name"]))
+    with st.container(key="present_hide_profile_tools"):
+        ui.st_downloads(profile, "ho-so", str(unit["name"]), key="profile_download")
+        ui_slides.st_profile_deck(unit_id, str(unit["name"]))

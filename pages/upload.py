@@ -26,7 +26,7 @@ right.download_button("⬇ Mẫu CSV", template_csv(), file_name="mau-so-lieu-qu
 
 # 3. Upload, check, preview, commit
 st.subheader("2. Tải tệp lên và kiểm tra")
-upload = st.file_uploader("Chọn tệp .xlsx hoặc .csv", type=["xlsx", "csv", "txt", "tsv"], key="upload_file")
+upload = ui.st_file_uploader("Chọn tệp .xlsx hoặc .csv", ["xlsx", "csv", "txt", "tsv"], key="upload_file")
 if upload is not None:
     ui_upload.st_preview_and_commit(upload.getvalue(), upload.name, account)
 

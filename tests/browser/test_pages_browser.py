@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.browser.conftest import choose, screenshot, wait_for_app
 
@@ -73,3 +73,48 @@ def test_compare_view_lives_in_the_url_and_survives_a_reload(page: Page, app_url
     expect(chart).to_contain_text("Quận Ba Đình ★")
     assert parse_qs(urlparse(page.url).query)["toi"] == ["pre-d001"]
     screenshot(page, "compare-after-reload")
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_a_category_with_a_comma_survives_a_reload_of_the_copied_link(
+    browser: Browser, app_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{app_url}/du-lieu")
+    wait_for_app(page)
+    expect(page.get_by_text("33 số liệu", exact=True)).to_be_visible()
+    categories = page.get_by_test_id("stMultiSelect").filter(has_text="Lĩnh vực")
+    categories.get_by_role("combobox").click()
+    page.keyboard.type("khiếu nại")
+    page.get_by_role("option").filter(has_text="Giải quyết khiếu nại, tố cáo").first.click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    page.wait_for_function("() => location.search.includes('linh_vuc=giai-quyet-khieu-nai-to-cao')")
+    expect(page.get_by_text("2 số liệu", exact=True)).to_be_visible()
+    copied = page.url
+
+    pasted = context.new_page()  # the link pasted into a new tab, and that tab reloaded
+    for _ in range(2):
+        if pasted.url == "about:blank":
+            pasted.goto(copied)
+        else:
+            pasted.reload()
+        wait_for_app(pasted)
+        chosen = pasted.get_by_test_id("stMultiSelect").filter(has_text="Lĩnh vực")
+        expect(chosen.get_by_text("Giải quyết khiếu nại, tố cáo")).to_be_visible()
+        expect(pasted.get_by_text("2 số liệu", exact=True)).to_be_visible()  # not all 33
+        expect(pasted.get_by_test_id("stAlert")).to_have_count(0)
+    assert parse_qs(urlparse(pasted.url).query)["linh_vuc"] == ["giai-quyet-khieu-nai-to-cao"]
+    screenshot(pasted, f"du-lieu-comma-category-{width}")
+    context.close()
+
+
+def test_a_link_to_a_unit_the_picker_does_not_offer_says_so(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/ho-so?don_vi=pre-d999")
+    wait_for_app(page)
+    warning = page.get_by_test_id("stAlert").filter(has_text="pre-d999")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("không có lựa chọn nào như vậy")
+    expect(warning).to_contain_text("Trang đang hiển thị")
+    screenshot(page, "ho-so-unknown-unit")
