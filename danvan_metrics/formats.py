@@ -132,6 +132,17 @@ def plotly_number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
 
+def plotly_tick_format(step: float) -> str:
+    """The d3 format for an axis whose ticks are ``step`` apart: no more decimals than the step has.
+
+    25 → ",.0f" ("0", "25", "100"), 2.5 → ",.1f" ("2,5"), 0.25 → ",.2f": a tick never reads "90,00".
+    """
+    for decimals in range(0, 7):
+        if abs(round(step, decimals) - step) < 1e-9 * max(1.0, abs(step)):
+            return plotly_number_format(decimals)
+    return plotly_number_format(6)
+
+
 def parse_vietnamese_number(text: str) -> float:
     """Parse a figure as Vietnamese documents write it: "15.590" → 15590, "91,94%" → 91.94.
 

@@ -94,7 +94,9 @@ def st_chart_exports(spec: ChartSpec, *, key: str, name_parts: Sequence[str]) ->
     specs: list[ChartSpec] = st.session_state.setdefault(DECK_KEY, [])
     added = spec in specs
     right.button(
-        "✓ Đã có trong bộ slide" if added else "➕ Thêm vào bộ slide", key=f"{key}_add", disabled=added,
+        # Material icons, not emoji: headless and office browsers without an emoji font draw ➕ as a box.
+        "Đã có trong bộ slide" if added else "Thêm vào bộ slide", key=f"{key}_add", disabled=added,
+        icon=":material/check:" if added else ":material/add:",
         on_click=lambda: specs.append(spec), width="stretch",
     )  # fmt: skip
 

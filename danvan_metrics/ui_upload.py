@@ -154,8 +154,8 @@ def st_unit_choices(ambiguous: dict[str, tuple[str, ...]], choices: dict[str, st
     )
     for index, (text, candidates) in enumerate(ambiguous.items()):
         picked = st.selectbox(
-            f"“{ui.md_text(text)}” là đơn vị nào?", ["", *candidates], key=f"unit_choice_{index}",
-            format_func=lambda uid: "— Chọn đơn vị —" if not uid else candidate_label(uid),
+            f"“{ui.md_text(text)}” là đơn vị nào?", list(candidates), key=f"unit_choice_{index}", index=None,
+            placeholder="— Chọn đơn vị —", format_func=candidate_label,
         )  # fmt: skip
         if picked and choices.get(text) != picked:
             choices[text] = picked

@@ -1,16 +1,20 @@
-"""The comparison figure: bars, Vietnamese numbers, qualifiers kept, and a warning when periods differ."""
+"""The figures: bars, Vietnamese numbers, qualifiers kept, a warning when periods differ, and layouts that read
+on a 0–100 % axis, on a phone and on a slide."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from danvan_metrics import queries
+from danvan_metrics import charts, deck, queries
 from danvan_metrics.charts import MIXED_PERIOD_WARNING, build_compare_figure, build_trend_figure
 from danvan_metrics.model import Period
 from danvan_metrics.store import Store
+from tests.test_analysis_scale import compare_rows
+from tests.test_charts_scale import RATE
 
 
 def compare_figure(store: Store, metric_id: str, period: Period | None = None) -> go.Figure:
@@ -36,7 +40,7 @@ def test_rate_figure_shows_value_and_case_count_in_vietnamese(real_store: Store)
     assert "217/236" in bar.text[0]
     assert "Tỷ lệ giải quyết đơn khiếu nại" in figure.layout.title.text
     assert figure.layout.separators == ",."
-    assert figure.layout.xaxis.tickformat == ",.2f"  # two decimals, as the catalog says
+    assert figure.layout.xaxis.tickformat == ",.0f"  # ticks "0%", "25%" …: no "90,00"; the bar keeps "91,94%"
 
 
 def test_lower_bound_keeps_its_symbol_on_the_bar(real_store: Store) -> None:
@@ -90,7 +94,7 @@ def test_trend_figure_puts_years_and_quarters_on_one_date_axis(fixture_store: St
     assert figure.layout.xaxis.type == "date"
     points = [t for t in figure.data if t.name]
     one = next(t for t in points if t.name.startswith("Quận Một"))
-    assert one.name == "Quận Một (Đơn vị của tôi)"
+    assert one.name == "Quận Một<br>(Đơn vị của tôi)"  # in the legend, on a line of its own
     assert one.mode == "lines+markers"  # two quarters: a series
     assert [label.split(" · ")[0] for label, _ in one.customdata] == ["90,00%", "50,00%"]
     assert "9/10 đơn" in one.customdata[0][0]
@@ -172,4 +176,172 @@ def test_only_my_unit_is_drawn_in_orange_on_a_trend(real_store: Store) -> None:
     units = list(dict.fromkeys(frame["unit_id"]))
     figure = build_trend_figure(frame, metric, units[-1])
     orange = {t.name for t in figure.data if t.mode != "lines" and t.marker.color == "#D55E00"}
-    assert orange == {f"{frame.loc[frame['unit_id'] == units[-1], 'unit_name'].iloc[0]} (Đơn vị của tôi)"}
+    assert orange == {f"{frame.loc[frame['unit_id'] == units[-1], 'unit_name'].iloc[0]}<br>(Đơn vị của tôi)"}
+
+
+# -- Read as a new user reads them: on a 0–100 % axis, every figure labelled, on a phone and on a slide --
+
+
+def described(store: Store, figure: go.Figure, frame: pd.DataFrame, present: bool = False) -> go.Figure:
+    return charts.describe(figure, charts.chart_note(frame, queries.last_updated(store)), present=present)
+
+
+def lines_of(text: str | None) -> list[str]:
+    return str(text or "").split("<br>")
+
+
+def test_a_rate_reads_on_a_0_to_100_percent_axis_with_plain_percent_ticks(real_store: Store) -> None:
+    # Before: ticks "0,00 … 90,00", and the axis stopped just under the 91,94 % bar.
+    metric = queries.metric(real_store, "complaints_resolved_rate")
+    axis = compare_figure(real_store, "complaints_resolved_rate").layout.xaxis
+    assert list(axis.range) == [0, 100] and axis.autorange is False
+    assert (axis.ticksuffix, axis.tickformat, axis.tick0) == ("%", ",.0f", 0)
+    # A grid line every 25 %; on a phone, where five labels would collide, a label every 50 %.
+    assert axis.dtick == 25 or (axis.dtick == 50 and axis.minor.dtick == 25 and axis.minor.showgrid)
+    slide = deck.compare_slide(real_store, "complaints_resolved_rate").figure.layout.xaxis
+    assert charts.tick_labels(slide.to_plotly_json()) == ["0%", "25%", "50%", "75%", "100%"]
+    trend = build_trend_figure(queries.trend(real_store, "complaints_resolved_rate"), metric)
+    assert list(trend.layout.yaxis.range) == [0, 100] and trend.layout.yaxis.ticksuffix == "%"
+    assert max(max(t.y) for t in trend.data if t.mode != "lines") <= trend.layout.yaxis.range[1]  # under the top tick
+    for slide in deck.profile_slides(real_store, "pre-d001"):  # the profile's charts, in the deck
+        axis = slide.figure.layout.xaxis
+        if slide.figure.layout.title.text.split("<br>")[0].endswith("(%)"):
+            assert list(axis.range) == [0, 100] and axis.ticksuffix == "%" and axis.dtick == 25
+    many = charts.build_distribution_figure(
+        pd.DataFrame({"unit_id": ["a", "b"], "unit_name": ["A", "B"], "value": [88.5, 97.0], "same_period": True,
+                      "period_label": "Quý 1/2023"}),
+        metric,
+    )  # fmt: skip
+    low, high = many.layout.xaxis.range
+    assert -3 <= low <= 0 and 100 <= high <= 103 and many.layout.xaxis.ticksuffix == "%"
+
+
+def test_counts_keep_their_own_scale_from_zero_to_a_round_tick_above_the_largest(real_store: Store) -> None:
+    axis = compare_figure(real_store, "poor_household_loan_amount").layout.xaxis
+    assert axis.range[0] == 0 and axis.range[1] >= 15590 and axis.range[1] % axis.dtick == 0
+    assert axis.ticksuffix is None and axis.title.text == "triệu đồng"
+    metric = queries.metric(real_store, "citizen_receptions")
+    trend = build_trend_figure(queries.trend(real_store, "citizen_receptions"), metric).layout.yaxis
+    assert trend.range[0] == 0 and trend.range[1] >= 4941 and trend.range[1] % trend.dtick == 0
+
+
+def test_a_hatched_bars_label_is_dark_on_white_not_white_on_white_hatching(real_store: Store) -> None:
+    # Before: "> 15.590 triệu đồng" drawn white inside a bar hatched in white.
+    for metric_id, figure_text in (("poor_household_loan_amount", "> 15.590"), ("mediation_success_rate", "≥ 92%")):
+        for figure in (compare_figure(real_store, metric_id), deck.compare_slide(real_store, metric_id).figure):
+            bar = bars(figure)
+            assert list(bar.marker.pattern.shape) == ["/"] and list(bar.textposition) == ["none"]
+            (label,) = [a for a in figure.layout.annotations if a.name == charts.BAR_LABEL]
+            assert label.text.startswith(figure_text) and label.font.color == charts.TEXT
+            assert label.bgcolor.startswith("rgba(255, 255, 255")
+    slide = deck.compare_slide(real_store, "poor_household_loan_amount").figure
+    (label,) = [a for a in slide.layout.annotations if a.name == charts.BAR_LABEL]
+    assert label.text == "> 15.590 triệu đồng" and label.font.size == charts.PRESENT_FONT_SIZE  # one line on a slide
+
+
+def test_a_zero_is_drawn_and_labelled_with_its_case_count() -> None:
+    # Before: a rate of 0/2 drew no bar and no label, as if the unit had no figure.
+    metric = dataclasses.replace(RATE, decimals=0)
+    frame = compare_rows({"a": 0.0, "b": 50.0}).assign(numerator=[0, 1], denominator=[2, 2])
+    figure = build_compare_figure(frame, metric)
+    (stub,) = [t for t in figure.data if t.name == charts.ZERO_STUB]
+    assert list(stub.x) == [0.0] and list(stub.y) == ["Xã a"] and stub.marker.symbol == "line-ns"
+    labels = {a.y: a.text for a in figure.layout.annotations if a.name == charts.BAR_LABEL}
+    assert labels == {"Xã a": "0% · 0/2 đơn"}
+
+
+def test_the_trend_legend_and_the_source_line_each_have_their_own_band(real_store: Store) -> None:
+    # Before: y ticks cut at the left edge, and the legend (y = -0,18 of the plot) on the source line.
+    metric = queries.metric(real_store, "communes")
+    frame = queries.trend(real_store, "communes")
+    for present in (False, True):
+        figure = described(real_store, build_trend_figure(frame, metric, "pre-d001"), frame, present)
+        legend = figure.layout.legend
+        assert (legend.orientation, legend.yref, legend.y, legend.yanchor) == ("h", "container", 0, "bottom")
+        (source,) = [a for a in figure.layout.annotations if a.name == charts.FOOTNOTE]
+        size = source.font.size
+        source_bottom = -source.yshift + charts._block_height(len(lines_of(source.text)), size)
+        assert source.yanchor == "top" and source_bottom + charts.legend_height(figure) <= figure.layout.margin.b
+        ticks = charts.tick_labels(figure.layout.yaxis.to_plotly_json())
+        size = figure.layout.yaxis.tickfont.size or charts.BASE_FONT_SIZE
+        assert figure.layout.margin.l >= max(charts.text_width(t, size) for t in ticks) + 2 * size  # and the unit
+        assert figure.layout.yaxis.automargin and figure.layout.xaxis.automargin
+
+
+def test_the_demo_label_sits_over_the_trend_legend() -> None:
+    frame = pd.concat([compare_rows({u: v}).assign(granularity="quarter") for u, v in (("a", 80.0), ("b", 90.0))])
+    figure = charts.mark_demo(build_trend_figure(frame, RATE))
+    corner = next(a for a in figure.layout.annotations if a.name == f"{charts.DEMO_STAMP}_corner")
+    assert corner.yshift == -figure.layout.margin.b + 4 + charts.legend_height(figure) > -figure.layout.margin.b + 4
+
+
+PHONE_TEXT = 358 - 2 * 8  # px of text across a chart on a 390-px phone (charts.PHONE_WIDTH, charts.PAD)
+
+
+def test_on_a_phone_every_line_fits_and_the_warning_is_whole(real_store: Store) -> None:
+    # Before (390 px): labels cut to "100,", the warning to "⚠ Các số liệu l", the title truncated.
+    metric = queries.metric(real_store, "communes")
+    frame = queries.compare(real_store, "communes")
+    figure = described(real_store, build_compare_figure(frame, metric, "pre-d001"), frame)
+    for line in lines_of(figure.layout.title.text):  # the title, then the subtitle's lines at 14 px
+        assert charts.text_width(line, 14 if line.startswith("<span") else charts.TITLE_SIZE) <= PHONE_TEXT, line
+    assert len(lines_of(figure.layout.title.text)) >= 4 and figure.layout.margin.t >= 4 * 1.3 * 14
+    notes = next(a for a in figure.layout.annotations if a.name == charts.NOTES)
+    assert notes.text.replace("<br>", " ") == MIXED_PERIOD_WARNING  # broken at a word, not cut
+    assert all(charts.text_width(line, notes.font.size) <= PHONE_TEXT for line in lines_of(notes.text))
+    source = next(a for a in figure.layout.annotations if a.name == charts.FOOTNOTE)
+    assert all(charts.text_width(line, source.font.size) <= PHONE_TEXT for line in lines_of(source.text))
+    # Notes and source start at the picture's edge, like the title, not after the names.
+    assert notes.xshift == source.xshift == -(figure.layout.margin.l - charts.PAD)
+    bar = bars(figure)
+    plot = charts.PHONE_WIDTH - figure.layout.margin.l - figure.layout.margin.r
+    for value, drawn, place in zip(bar.x, [c[4] for c in bar.customdata], bar.textposition, strict=True):
+        widest = max(charts.text_width(line, charts.BASE_FONT_SIZE) for line in lines_of(drawn))
+        room = value / figure.layout.xaxis.range[1] * plot if place == "inside" else (
+            (1 - value / figure.layout.xaxis.range[1]) * plot + figure.layout.margin.r
+        )  # fmt: skip
+        assert widest <= room, (drawn, place)
+    assert bar.text[0] == "14 đơn vị · Tại ngày 02/06/2020"  # the data keep the label whole
+
+
+def test_a_trend_on_a_phone_has_few_upright_ticks_and_a_legend_across(real_store: Store) -> None:
+    metric = queries.metric(real_store, "complaints_resolved_rate")
+    figure = build_trend_figure(queries.trend(real_store, "complaints_resolved_rate"), metric, "pre-d001")
+    assert figure.layout.xaxis.nticks <= 4 and figure.layout.xaxis.tickangle == 0
+    assert figure.layout.legend.orientation == "h" and figure.layout.legend.entrywidthmode == "fraction"
+
+
+def test_a_slide_has_room_to_put_labels_and_names_back_on_one_line(real_store: Store) -> None:
+    slide = deck.compare_slide(real_store, "communes").figure
+    bar = bars(slide)
+    assert bar.texttemplate == "%{text}" and list(slide.layout.yaxis.ticktext) == list(bar.y)
+    assert "<br>" not in slide.layout.title.text.split("<br><span")[0]
+    page = described(real_store, compare_figure(real_store, "communes"), queries.compare(real_store, "communes"))
+    assert bars(page).texttemplate == "%{customdata[4]}" and "<br>" in bars(page).customdata[0][4]
+
+
+def test_wrapping_breaks_between_parts_then_words_and_keeps_figures_whole() -> None:
+    wrap = charts.wrap_text
+    title = wrap("Tỷ lệ giải quyết đơn khiếu nại (%) theo thời gian", 20, PHONE_TEXT, lists=False)
+    assert title == "Tỷ lệ giải quyết đơn khiếu nại (%)<br>theo thời gian"
+    assert wrap("Xã, phường, thị trấn trực thuộc (đơn vị)", 20, PHONE_TEXT, lists=False).endswith("<br>(đơn vị)")
+    assert wrap("91,94% · 217/236 đơn", 15, 100, words=False) == "91,94%<br>217/236 đơn"  # " · " dropped
+    assert wrap("> 15.590 triệu\u00a0đồng", 15, 100) == "> 15.590<br>triệu\u00a0đồng"
+    assert wrap("Nguồn: A, 02/06/2020; Báo B, 17/09/2021 · số liệu cập nhật 03/12/2026", 14, 200) == (
+        "Nguồn: A, 02/06/2020;<br>Báo B, 17/09/2021<br>số liệu cập nhật 03/12/2026"  # at the list's ";"
+    )
+    assert wrap("already<br>two lines", 15, 1000) == "already<br>two lines"
+    coloured = "<span style='color:#7F7F7F'>┆ Trung vị 84,54% của các đơn vị cùng kỳ</span>"
+    assert all(line.startswith("<span") and line.endswith("</span>") for line in lines_of(wrap(coloured, 15, 120)))
+
+
+def test_text_width_errs_a_little_wide_of_what_chromium_draws() -> None:
+    # Measured in Chromium with Noto Sans (canvas measureText), px.
+    measured = {
+        ("Nguồn: Ban Tuyên giáo Quận ủy Ba Đình, 02/06/2020 · số liệu cập nhật", 13): 431,
+        ("Tỷ lệ giải quyết đơn khiếu nại (%)", 20): 307,
+        ("⚠ Các số liệu không cùng kỳ: không so sánh trực tiếp được", 15): 414,
+        ("91,94% · 217/236 đơn", 15): 151,
+    }
+    for (text, size), width in measured.items():
+        assert width <= charts.text_width(text, size) <= 1.1 * width, text

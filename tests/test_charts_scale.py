@@ -122,3 +122,31 @@ def test_distribution_counts_on_the_axis_group_thousands_the_vietnamese_way() ->
     figure = charts.build_distribution_figure(many_units(500), RATE)
     assert figure.layout.yaxis.tickformat == ",d"  # with separators ",." Plotly prints 1.200, not 1200
     assert figure.layout.separators == ",."
+
+
+def test_a_rates_distribution_reads_on_its_0_100_axis_in_bins_of_a_round_width() -> None:
+    figure = charts.build_distribution_figure(many_units(500), RATE)
+    bars = figure.data[0]
+    widths = {round(w / 0.95, 9) for w in bars.width}
+    assert len(widths) == 1 and widths <= {1.0, 2.0, 2.5, 5.0, 10.0}
+    low, high = figure.layout.xaxis.range
+    assert low <= 0 and high >= 100 and figure.layout.xaxis.ticksuffix == "%"
+
+
+def test_one_units_distribution_counts_in_whole_units() -> None:
+    # Before: one unit at 100 % drew ticks "100, 100, 100" under it and "0, 0, 1, 1" beside it.
+    figure = charts.build_distribution_figure(compare_rows({"a": 100.0}), RATE)
+    assert list(figure.layout.yaxis.range) == [0, 1] and figure.layout.yaxis.dtick == 1
+    assert charts.tick_labels(figure.layout.xaxis.to_plotly_json())[-1] == "100%"
+    (centre,) = figure.data[0].x
+    assert 90 < centre < 100
+
+
+def test_the_median_is_named_over_the_plot_not_on_the_bars() -> None:
+    frame = many_units(300)
+    shown = analysis.top_bottom(frame, RATE.direction)
+    _, stats = analysis.rank_and_gaps(frame, RATE.direction)
+    figure = charts.build_top_bottom_figure(shown, RATE, len(frame), None, stats)
+    notes = next(a for a in figure.layout.annotations if a.name == charts.NOTES)
+    assert "Trung vị" in notes.text
+    assert not [a for a in figure.layout.annotations if a.name != charts.NOTES and "Trung vị" in str(a.text)]

@@ -79,9 +79,9 @@ def test_compare_and_trend_exports_and_the_deck(page: Page, app_url: str, tmp_pa
     wait_for_app(page)
     check_png(download(page, button(page, "Ảnh PNG"), tmp_path))
     check_tables(page, tmp_path)
-    page.get_by_role("button", name="➕ Thêm vào bộ slide").click()
+    page.get_by_role("button", name="Thêm vào bộ slide").click()
     wait_for_app(page)
-    expect(page.get_by_role("button", name="✓ Đã có trong bộ slide")).to_be_disabled()
+    expect(page.get_by_role("button", name="Đã có trong bộ slide")).to_be_disabled()
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_contain_text("Bộ slide: 1 biểu đồ")
 
@@ -89,7 +89,7 @@ def test_compare_and_trend_exports_and_the_deck(page: Page, app_url: str, tmp_pa
     wait_for_app(page)
     check_png(download(page, button(page, "Ảnh PNG"), tmp_path))
     check_tables(page, tmp_path)
-    page.get_by_role("button", name="➕ Thêm vào bộ slide").click()
+    page.get_by_role("button", name="Thêm vào bộ slide").click()
     wait_for_app(page)
     expect(sidebar).to_contain_text("Bộ slide: 2 biểu đồ")
 
@@ -102,7 +102,7 @@ def test_compare_and_trend_exports_and_the_deck(page: Page, app_url: str, tmp_pa
     sidebar.get_by_role("button", name="Xóa bộ slide").click()
     wait_for_app(page)
     expect(sidebar).not_to_contain_text("Bộ slide:")
-    expect(page.get_by_role("button", name="➕ Thêm vào bộ slide")).to_be_enabled()
+    expect(page.get_by_role("button", name="Thêm vào bộ slide")).to_be_enabled()
 
 
 def test_overview_profile_and_data_downloads(page: Page, app_url: str, tmp_path: Path) -> None:
@@ -164,11 +164,11 @@ def test_each_scale_view_exports_as_png_and_joins_a_deck(
     page.wait_for_function(f"() => location.search.includes('xem={view}')")
     wait_for_app(page)
     check_png(download(page, button(page, "Ảnh PNG"), tmp_path))
-    page.get_by_role("button", name="➕ Thêm vào bộ slide").click()
+    page.get_by_role("button", name="Thêm vào bộ slide").click()
     wait_for_app(page)
     page.get_by_test_id("stSidebarNav").get_by_text("Xu hướng").click()
     wait_for_app(page)
-    page.get_by_role("button", name="➕ Thêm vào bộ slide").click()
+    page.get_by_role("button", name="Thêm vào bộ slide").click()
     wait_for_app(page)
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_contain_text("Bộ slide: 2 biểu đồ")
