@@ -99,6 +99,7 @@ def query_cases() -> list[Case]:
         Case("unit_successors", "unit_successors", lambda c: queries.unit_successors(c.store, "pre-d001")),
         Case("unit_predecessors", "unit_predecessors", lambda c: queries.unit_predecessors(c.store, c.my_unit)),
         Case("metrics_with_figures", "metrics_with_figures", lambda c: queries.metrics_with_figures(c.store)),
+        Case("metric_unit_ids", "metric_unit_ids", lambda c: queries.metric_unit_ids(c.store, RATE_METRIC)),
         Case("store_summary", "store_summary", lambda c: queries.store_summary(c.store)),
         Case("coverage_by_province", "coverage_by_province", lambda c: queries.coverage_by_province(c.store)),
         Case("coverage", "coverage", lambda c: queries.coverage(c.store), bulk=True, runs=1),

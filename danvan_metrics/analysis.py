@@ -90,7 +90,8 @@ def rank_and_gaps(frame: pd.DataFrame, direction: str) -> tuple[pd.DataFrame, Gr
         than the reference), and the group's stats.
     """
     values = frame["value"].astype("float64")
-    if frame.empty or direction == Direction.NEUTRAL or values.isna().all():
+    # One unit has no rank ("Hạng 1/1 · So với tốt nhất 0" says nothing).
+    if frame.empty or direction == Direction.NEUTRAL or int(values.notna().sum()) < 2:
         return frame, None
     if not bool(frame["same_period"].all()):
         return frame, None
@@ -145,14 +146,20 @@ def distinct_names(units: pd.DataFrame) -> dict[str, str]:
     """unit_id → a name that tells units apart: "Xã Tân Phú (Tỉnh Đồng Nai)" where two units share a name.
 
     After the 2025 reform 246 communes share their name with another; a picker, a legend or a
-    heatmap row that said only "Xã Tân Phú" would mix them up. Names still shared (the same
-    parent in two eras) also get the era ("trước 07/2025" / "từ 07/2025").
+    heatmap row that said only "Xã Tân Phú" would mix them up. A former unit (dissolved by the
+    reform) is marked "(đến 30/06/2025)", so it is never read as today's unit of the same name;
+    names still shared also get the era ("trước 07/2025" / "từ 07/2025").
 
     Args:
         units: rows of `queries.units` or `queries.units_with_figures` (``unit_id``, ``name``,
             ``parent_name``; ``valid_to`` when there).
     """
     names = units["name"].astype("str")
+    if "valid_to" in units:  # a former unit says so wherever it is named: "Quận Ba Đình (đến 30/06/2025)"
+        ends = pd.to_datetime(units["valid_to"], errors="coerce")
+        former = ends.notna()
+        if former.any():
+            names = names.where(~former, names + " (đến " + ends.dt.strftime("%d/%m/%Y").fillna("") + ")")
     clash = names.duplicated(keep=False)
     if clash.any():
         parents = units["parent_name"] if "parent_name" in units else pd.Series(None, index=units.index)

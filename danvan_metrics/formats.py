@@ -91,10 +91,33 @@ def format_measure(value: float | int | None, unit: str = "", decimals: int = 0)
     return f"{text}%" if unit == "%" else f"{text} {unit}"
 
 
+def figure_decimals(value: float | int | None, decimals: int = 0) -> int:
+    """The decimals a figure shows: its own, no more and no fewer, rounded past ``max(decimals, 2)``.
+
+    15590,5 in a 0-decimal catalog keeps its ",5" (not "15.591"); 100 in a 2-decimal one reads
+    "100%", not "100,00%" beside "91,94%"; 217/236 = 91,949… reads "91,95".
+    """
+    cap = max(int(decimals), 2)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    if not math.isfinite(number):
+        return 0
+    with decimal.localcontext() as context:
+        context.prec = _EXACT_DIGITS
+        text = str(Decimal(repr(abs(number))).quantize(Decimal(1).scaleb(-cap), rounding=ROUND_HALF_UP))
+    fraction = text.partition(".")[2].rstrip("0")
+    return len(fraction)
+
+
 def format_figure(value: float | int | None, unit: str = "", decimals: int = 0, qualifier: str | None = "=") -> str:
-    """A figure as a reader must see it, qualifier kept: "≥ 92%", "> 650 cuộc"."""
+    """A figure as a reader must see it, qualifier kept: "≥ 92%", "> 650 cuộc", "15.590,5 triệu đồng".
+
+    ``decimals`` is the catalog's; the figure shows the decimals it has (`figure_decimals`).
+    """
     symbol = QUALIFIER_SYMBOLS.get(qualifier or "=", "")
-    text = format_measure(value, unit, decimals)
+    text = format_measure(value, unit, figure_decimals(value, decimals))
     return text if text == "–" else f"{symbol}{text}"
 
 

@@ -505,10 +505,14 @@ def _check_numbers(
                 tolerance = 0.01
             else:
                 tolerance = 10.0 ** (-decimals_written(value_text, notation.notation))
+            # The value as the cell holds it ("95,00"), so the person finds what they typed.
+            written = (
+                f"{value_text}%" if cells["gia_tri"].number is None else format_figure(value, "%", metric.decimals)
+            )
             if abs(computed - value) >= tolerance:
                 error(
                     "gia_tri",
-                    f"giá trị {format_figure(value, '%', metric.decimals)} khác tử số/mẫu số "
+                    f"giá trị {written} khác tử số/mẫu số "
                     f"{numerator:g}/{denominator:g} = {format_figure(computed, '%', 2)}",
                 )
                 return None

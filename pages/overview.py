@@ -23,8 +23,9 @@ st.caption(
     f"cập nhật {format_datetime(ui.query('last_updated'))}. {messages.SOURCE_NOTE}"
 )
 
-# 2. Headline cards per unit (my unit first)
+# 2. Headline cards per unit (my unit first), former units marked as such
 mine = ui.my_unit()
+names = ui.unit_names()
 ordered = sorted(units.itertuples(index=False), key=lambda u: (u.unit_id != mine, u.name))
 if at_scale:  # cards for thousands of units do not read: only my unit's
     ordered = [u for u in ordered if u.unit_id == mine]
@@ -32,7 +33,7 @@ if at_scale:  # cards for thousands of units do not read: only my unit's
         st.info("Chọn **Đơn vị của tôi** ở thanh bên để xem các số liệu chính của đơn vị.")
 for unit in ordered:
     head, link = st.columns([4, 1], vertical_alignment="bottom")
-    head.subheader(unit.name + (" ★" if unit.unit_id == mine else ""))
+    head.subheader(names.get(unit.unit_id, unit.name) + (" ★" if unit.unit_id == mine else ""))
     link.page_link("pages/unit_profile.py", label="Xem hồ sơ →", query_params={"don_vi": unit.unit_id})
     cards = analysis.headline_figures(ui.query("unit_profile", unit.unit_id))
     for column, (_, row) in zip(st.columns(4), cards.iterrows(), strict=False):

@@ -96,7 +96,8 @@ def test_trend_figure_puts_years_and_quarters_on_one_date_axis(fixture_store: St
     one = next(t for t in points if t.name.startswith("Quận Một"))
     assert one.name == "Quận Một<br>(Đơn vị của tôi)"  # in the legend, on a line of its own
     assert one.mode == "lines+markers"  # two quarters: a series
-    assert [label.split(" · ")[0] for label, _ in one.customdata] == ["90,00%", "50,00%"]
+    # A figure shows its own decimals: 90% beside 91,94%, never "90,00%".
+    assert [label.split(" · ")[0] for label, _ in one.customdata] == ["90%", "50%"]
     assert "9/10 đơn" in one.customdata[0][0]
     assert not any("chưa có chuỗi" in (a.text or "") for a in figure.layout.annotations)
 
@@ -112,12 +113,13 @@ def test_coverage_figure_colours_cells_by_recency(real_store: Store) -> None:
     figure = build_coverage_figure(matrix, dt.date(2023, 6, 1))
     heatmap = figure.data[0]
     rows = list(figure.layout.yaxis.ticktext)
-    cell = dict(zip(rows, heatmap.z, strict=True))["Thành phố Bạc Liêu"][list(heatmap.x).index("An sinh xã hội")]
+    bac_lieu, thanh_xuan = "Thành phố Bạc Liêu (đến 30/06/2025)", "Quận Thanh Xuân (đến 30/06/2025)"  # former units
+    cell = dict(zip(rows, heatmap.z, strict=True))[bac_lieu][list(heatmap.x).index("An sinh xã hội")]
     buckets = list(heatmap.colorbar.ticktext)
     assert buckets[cell] == "Trong 1 năm"  # 9 months of 2022, seen from mid-2023
-    empty = dict(zip(rows, heatmap.z, strict=True))["Quận Thanh Xuân"][list(heatmap.x).index("An sinh xã hội")]
+    empty = dict(zip(rows, heatmap.z, strict=True))[thanh_xuan][list(heatmap.x).index("An sinh xã hội")]
     assert buckets[empty] == "Chưa có số liệu"
-    assert dict(zip(rows, heatmap.text, strict=True))["Thành phố Bạc Liêu"][0] == "6"
+    assert dict(zip(rows, heatmap.text, strict=True))[bac_lieu][0] == "6"
 
 
 def test_coverage_figure_keeps_two_communes_of_the_same_name_apart() -> None:

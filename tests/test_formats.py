@@ -197,3 +197,13 @@ def test_plotly_speaks_vietnamese_notation() -> None:
 @pytest.mark.parametrize(("value", "decimals", "text"), [(92.5, 0, "93"), (2.5, 0, "3"), (0.125, 2, "0,13")])
 def test_halves_round_up_as_people_round(value: float, decimals: int, text: str) -> None:
     assert format_number(value, decimals) == text
+
+
+def test_a_figure_shows_the_decimals_it_has() -> None:
+    # 15590,5 kept (not rounded to 15.591); 100% beside 91,94%, not "100,00%"; computed rates at most 2.
+    assert format_figure(15590.5, "triệu đồng", 0) == "15.590,5 triệu đồng"
+    assert format_figure(100.0, "%", 2) == "100%"
+    assert format_figure(91.94, "%", 2) == "91,94%"
+    assert format_figure(100 * 217 / 236, "%", 2) == "91,95%"
+    assert format_figure(92, "%", 2, ">=") == "≥ 92%"
+    assert format_figure(0.0, "%", 2) == "0%"

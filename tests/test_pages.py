@@ -25,7 +25,8 @@ def test_overview_shows_headline_cards_and_coverage() -> None:
     at = open_app()
     text = page_text(at)
     for unit in ["Quận Ba Đình", "Quận Bắc Từ Liêm", "Quận Thanh Xuân", "Huyện Đa Krông", "Thành phố Bạc Liêu"]:
-        assert unit in [h.value for h in at.subheader]
+        # Every curated unit was dissolved by the 2025 reform: each heading says so.
+        assert f"{unit} (đến 30/06/2025)" in [h.value for h in at.subheader]
     assert "### 91,94%" in text  # headline figure in Vietnamese format
     assert "217/236 đơn khiếu nại" in text  # the case count it rests on
     assert "### ≥ 92%" in text  # the qualifier stays
@@ -34,13 +35,15 @@ def test_overview_shows_headline_cards_and_coverage() -> None:
     coverage = chart_specs(at)[0]
     assert coverage["layout"]["title"]["text"].startswith("Số liệu hiện có")
     heatmap = coverage["data"][0]
-    row = dict(zip(coverage["layout"]["yaxis"]["ticktext"], heatmap["text"], strict=True))["Quận Ba Đình"]
+    row = dict(zip(coverage["layout"]["yaxis"]["ticktext"], heatmap["text"], strict=True))[
+        "Quận Ba Đình (đến 30/06/2025)"
+    ]
     assert row[heatmap["x"].index("Giải quyết khiếu nại, tố cáo")] == "2"
 
 
 def test_overview_puts_my_unit_first() -> None:
     at = open_app(toi="pre-d954")
-    assert at.subheader[0].value == "Thành phố Bạc Liêu ★"
+    assert at.subheader[0].value == "Thành phố Bạc Liêu (đến 30/06/2025) ★"
 
 
 def test_compare_default_shows_rate_with_case_count_and_table_with_quote() -> None:
@@ -84,7 +87,7 @@ def test_compare_restores_its_view_from_the_url() -> None:
     assert at.selectbox(key="compare_metric").value == "mediation_success_rate"
     assert at.multiselect(key="compare_units").value == ["pre-d001", "pre-d954"]
     spec = chart_specs(at)[0]
-    assert spec["data"][0]["y"] == ["<b>Quận Ba Đình ★</b>"]  # my unit, highlighted
+    assert spec["data"][0]["y"] == ["<b>Quận Ba Đình (đến 30/06/2025) ★</b>"]  # my unit, highlighted, former
     assert spec["data"][0]["text"] == ["≥ 92%"]
 
 
@@ -95,7 +98,7 @@ def test_compare_for_one_period_ranks_and_a_stale_link_falls_back_safely() -> No
     assert at.selectbox(key="compare_period").value == ""
     at.selectbox(key="compare_period").set_value("2015-01-01..2020-06-02").run()
     table = at.dataframe[0].value
-    assert table.loc[0, "Hạng"] == "1/1"
+    assert len(table) == 1 and "Hạng" not in table  # one unit has no rank ("Hạng 1/1" says nothing)
     assert at.query_params["ky"] == "2015-01-01..2020-06-02"
 
 
@@ -112,8 +115,8 @@ def test_trends_with_one_figure_per_unit_says_there_is_no_series_yet() -> None:
 def test_trends_follow_the_unit_filter() -> None:
     at = open_app("pages/trends.py", chi_tieu="communes")
     at.multiselect(key="trend_units").set_value(["pre-d467"]).run()
-    names = [t["name"] for t in chart_specs(at)[0]["data"] if "name" in t]
-    assert names == ["Huyện Đa Krông"]
+    names = [t["name"].replace("<br>", " ") for t in chart_specs(at)[0]["data"] if "name" in t]
+    assert names == ["Huyện Đa Krông (đến 30/06/2025)"]
     assert at.query_params["don_vi"] == "pre-d467"
 
 

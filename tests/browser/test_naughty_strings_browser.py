@@ -139,6 +139,9 @@ def test_naughty_notes_upload_show_as_typed_and_export(watched: tuple[Page, list
         page.goto(f"{naughty_url}/ho-so?don_vi={unit}")
         wait_for_app(page)
         expect(page.get_by_role("heading", name=f"Hồ sơ: {names[unit]}")).to_be_visible()
+        # The cards come after the heading: wait for the last one before reading the page.
+        cards_notes = page.get_by_test_id("stMain").get_by_text(re.compile(r"^Ghi chú: "))
+        expect(cards_notes).to_have_count(len(_notes_of(unit)))
         _no_injection(page)
         shown = _visible_text(page)
         for note in _notes_of(unit):
