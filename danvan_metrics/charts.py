@@ -605,8 +605,8 @@ def build_trend_figure(frame: pd.DataFrame, metric: Metric, highlight: str | Non
                "automargin": True},
         margin={"l": left, "r": right, "t": top_margin, "b": axis_block},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left",
-                "font": {"size": BASE_FONT_SIZE}, "entrywidth": 1 / entries.per_row, "entrywidthmode": "fraction",
-                "tracegroupgap": 0},
+                "font": {"size": BASE_FONT_SIZE}, "entrywidth": legend_share(entries.per_row),
+                "entrywidthmode": "fraction", "tracegroupgap": 0},
     )  # fmt: skip
     height = legend_height(figure)
     if height:  # its band under the axis (and, once described, under the source line)
@@ -637,6 +637,15 @@ def _legend_entries(units: Sequence[tuple[str, bool]], width: float) -> LegendEn
     lines = [line for name in names for line in name.split("<br>")]
     halves = all(text_width(line, BASE_FONT_SIZE) <= width / 2 - LEGEND_SYMBOL for line in lines)
     return LegendEntries(names, 2 if halves and len(names) > 1 else 1)
+
+
+def legend_share(per_row: int) -> float:
+    """The width share of one legend entry when ``per_row`` go on a row.
+
+    A shade under ``1 / per_row``: Plotly adds the legend's own padding, so exact shares summing
+    to the whole width wrap every entry onto its own row, under the source line.
+    """
+    return 1 / per_row - 0.01
 
 
 def legend_height(figure: go.Figure) -> int:
@@ -905,8 +914,10 @@ def _present(figure: go.Figure, font_size: int) -> list[str]:
         for trace in entries:
             trace.name = str(trace.name).replace("<br>", " ")
         widest = max((text_width(str(t.name), font_size) for t in entries), default=0.0)
-        per_row = max(1, min(4, int((PRESENT_WIDTH - 200) // (widest + LEGEND_SYMBOL + 24))))
-        figure.update_layout(legend={"entrywidth": 1 / per_row})
+        # A fifth to spare: the width estimate is not the browser's, and a name that overflows its share
+        # pushes the legend onto a row `legend_height` did not count, under the source line.
+        per_row = max(1, min(4, int((PRESENT_WIDTH - 200) // (1.2 * widest + LEGEND_SYMBOL + 24))))
+        figure.update_layout(legend={"entrywidth": legend_share(per_row)})
     label_of = dict(zip(labelled[0].y, labelled[0].text, strict=True)) if labelled else {}
     for annotation in figure.layout.annotations:
         if annotation.name == BAR_LABEL:

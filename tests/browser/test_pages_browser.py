@@ -70,7 +70,8 @@ def test_compare_view_lives_in_the_url_and_survives_a_reload(page: Page, app_url
     wait_for_app(page)
     chart = page.locator(".js-plotly-plot").first
     expect(chart).to_contain_text("Xã, phường, thị trấn trực thuộc")
-    expect(chart).to_contain_text("Quận Ba Đình ★")
+    expect(chart).to_contain_text("Quận Ba Đình")
+    expect(chart).to_contain_text("(đến 30/06/2025) ★")  # my unit, marked as a former unit
     assert parse_qs(urlparse(page.url).query)["toi"] == ["pre-d001"]
     screenshot(page, "compare-after-reload")
 
