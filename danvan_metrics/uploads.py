@@ -371,7 +371,7 @@ def orphan_archives(store: Store) -> list[Path]:
     if not folder.is_dir():
         return []
     with store.connect() as conn:
-        known = {row[0] for row in conn.execute("SELECT archive_path FROM uploads").fetchall()}
+        known = {row[0] for row in conn.execute(sql.load("upload_archive_paths")).fetchall()}
     return sorted(
         path for path in folder.iterdir() if path.is_file() and str(path.relative_to(store.home)) not in known
     )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the tests need: Debian's Chromium (driven by Playwright), fonts that cover
 # Vietnamese, LibreOffice Impress and Calc (tests/test_office.py opens every export in them,
-# headless) and poppler-utils (pdftotext). Installed non-interactively, only when missing.
+# headless), poppler-utils (pdftotext) and nginx + openssl (the proxy template's test).
+# Installed non-interactively, only when missing.
 set -euo pipefail
 source "$(dirname "$0")/apt.sh"
 missing=()
@@ -10,6 +11,9 @@ missing=()
 [ -e /usr/lib/libreoffice/share/.registry/impress.xcd ] || missing+=(libreoffice-impress)
 [ -e /usr/lib/libreoffice/share/.registry/calc.xcd ] || missing+=(libreoffice-calc)
 [ -x /usr/bin/pdftotext ] || missing+=(poppler-utils)
+# tests/test_deploy.py checks the proxy template with nginx -t and serves it over TLS (openssl makes the cert).
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null || missing+=(openssl)
 # Read the list first: `fc-list | grep -q` fails under pipefail when grep stops early (SIGPIPE),
 # which reported installed fonts as missing and ran apt-get on every `make test`.
 fonts="$(fc-list : family 2>/dev/null || true)"

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from danvan_metrics.store import Store
 from tests import scale_sample
@@ -190,3 +190,30 @@ def scale_url(sample: Store, browser: Browser) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def my_unit(sample: Store) -> tuple[str, str]:
     return scale_sample.middle_unit(sample)
+
+
+# Signing in as a person would, shared by every browser test that needs an account.
+PASSWORD = "mat-khau-thu-nghiem-1"  # test accounts only, created in each run's temporary state directory
+
+
+def ensure_account(home: Path, name: str, role: str = "editor") -> None:
+    """An account ``name`` with `PASSWORD` in the served app's state directory (created once)."""
+    from danvan_metrics import accounts
+
+    if accounts.get(name, home=home) is None:
+        accounts.add(name, PASSWORD, role, home=home)
+
+
+def try_sign_in(page: Page, app_url: str, name: str, password: str) -> None:
+    """Fill the sign-in form and submit it; the caller checks the answer."""
+    page.goto(f"{app_url}/dang-nhap")
+    wait_for_app(page)
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def sign_in(page: Page, app_url: str, name: str) -> None:
+    """Sign in with `PASSWORD` and wait for the page to say so."""
+    try_sign_in(page, app_url, name, PASSWORD)
+    expect(page.get_by_text(f"Bạn đã đăng nhập với tên {name}")).to_be_visible()

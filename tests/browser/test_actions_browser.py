@@ -20,12 +20,10 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from pptx import Presentation
 
-from danvan_metrics import accounts
-from tests.browser.conftest import choose, wait_for_app
+from tests.browser.conftest import choose, ensure_account, sign_in, try_sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-nghiem-1"
 XLSX_HEADERS = {"Đơn vị", "Chỉ tiêu", "Giá trị"}
 
 
@@ -122,18 +120,10 @@ def test_overview_profile_and_data_downloads(page: Page, app_url: str, tmp_path:
 
 
 def test_templates_sign_in_and_sign_out(page: Page, app_url: str, app_home: Path, tmp_path: Path) -> None:
-    if accounts.get("nguoi.mau", app_home) is None:
-        accounts.add("nguoi.mau", PASSWORD, "editor", home=app_home)
-    page.goto(f"{app_url}/dang-nhap")
-    wait_for_app(page)
-    page.get_by_label("Tên đăng nhập").fill("nguoi.mau")
-    page.get_by_label("Mật khẩu").fill("sai-mat-khau-roi")
-    page.get_by_role("button", name="Đăng nhập").click()
+    ensure_account(app_home, "nguoi.mau")
+    try_sign_in(page, app_url, "nguoi.mau", "sai-mat-khau-roi")
     expect(page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.")).to_be_visible()
-    page.get_by_label("Tên đăng nhập").fill("nguoi.mau")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_text("Bạn đã đăng nhập với tên nguoi.mau")).to_be_visible()
+    sign_in(page, app_url, "nguoi.mau")
 
     page.get_by_test_id("stSidebarNav").get_by_text("Tải lên số liệu").click()
     wait_for_app(page)

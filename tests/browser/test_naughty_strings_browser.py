@@ -26,13 +26,11 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from pptx import Presentation
 
-from danvan_metrics import accounts
 from danvan_metrics.ingest_validate import MAX_NOTE_LENGTH
-from tests.browser.conftest import screenshot, serve_app, wait_for_app
+from tests.browser.conftest import ensure_account, screenshot, serve_app, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-nghiem-1"
 UNITS = [f"pre-d{n:03d}" for n in (2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20)]
 UNIT_NAMES = [
     "Quận Hoàn Kiếm", "Quận Tây Hồ", "Quận Long Biên", "Quận Cầu Giấy", "Quận Đống Đa", "Quận Hai Bà Trưng",
@@ -77,7 +75,7 @@ def _notes_of(unit: str) -> list[str]:
 @pytest.fixture(scope="module")
 def naughty_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("naughty_home")
-    accounts.add("bien.tap", PASSWORD, "editor", home=home)
+    ensure_account(home, "bien.tap")
     with serve_app(home, browser) as url:
         yield url
 
@@ -96,12 +94,7 @@ def watched(page: Page) -> Iterator[tuple[Page, list[str]]]:
 
 
 def _sign_in_and_upload(page: Page, url: str, path: Path) -> None:
-    page.goto(f"{url}/dang-nhap")
-    wait_for_app(page)
-    page.get_by_label("Tên đăng nhập").fill("bien.tap")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_text("Bạn đã đăng nhập với tên bien.tap")).to_be_visible()
+    sign_in(page, url, "bien.tap")
     page.get_by_test_id("stSidebarNav").get_by_text("Tải lên số liệu").click()
     wait_for_app(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))

@@ -7,13 +7,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from danvan_metrics import accounts
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import ensure_account, screenshot, sign_in, try_sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = [1440, 390]
-PASSWORD = "mat-khau-thu-nghiem-1"
 CORPUS = Path(__file__).resolve().parents[1] / "upload_corpus" / "files"
 # What Streamlit 1.67 writes in English on these pages unless the app says otherwise.
 ENGLISH = ["Select all", "Choose an option", "Choose options", "Upload", "Drag and drop", "per file", "Browse files"]
@@ -54,20 +52,10 @@ def _english_in(page: Page) -> list[str]:
     return [phrase for phrase in ENGLISH if phrase in text]
 
 
-def _sign_in(page: Page, app_url: str, name: str) -> None:
-    page.goto(f"{app_url}/dang-nhap")
-    wait_for_app(page)
-    page.get_by_label("Tên đăng nhập").fill(name)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_text(f"Bạn đã đăng nhập với tên {name}")).to_be_visible()
-
-
 def _to_upload_page(page: Page, app_url: str, app_home: Path, width: int) -> None:
     name = f"bien.tap.{width}"
-    if accounts.get(name, home=app_home) is None:
-        accounts.add(name, PASSWORD, "editor", home=app_home)
-    _sign_in(page, app_url, name)
+    ensure_account(app_home, name)
+    sign_in(page, app_url, name)
     page.get_by_test_id("stMain").get_by_text("Tải lên số liệu quý →").click()  # in the page: no sidebar on a phone
     wait_for_app(page)
     expect(page.get_by_test_id("stFileUploader")).to_be_visible()
@@ -151,15 +139,10 @@ def test_the_compare_captions_and_footnote_fit_the_page(browser: Browser, app_ur
 def test_the_audit_log_downloads_as_a_vietnamese_spreadsheet_without_formulas(
     page: Page, app_url: str, app_home: Path, tmp_path: Path
 ) -> None:
-    if accounts.get("quan.tri.nhat.ky", home=app_home) is None:
-        accounts.add("quan.tri.nhat.ky", PASSWORD, "admin", home=app_home)
-    page.goto(f"{app_url}/dang-nhap")
-    wait_for_app(page)
-    page.get_by_label("Tên đăng nhập").fill("=1+1")  # a failed sign-in: this name goes into the log
-    page.get_by_label("Mật khẩu").fill("sai-mat-khau-1")
-    page.get_by_role("button", name="Đăng nhập").click()
+    ensure_account(app_home, "quan.tri.nhat.ky", "admin")
+    try_sign_in(page, app_url, "=1+1", "sai-mat-khau-1")  # a failed sign-in: this name goes into the log
     expect(page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.")).to_be_visible()
-    _sign_in(page, app_url, "quan.tri.nhat.ky")
+    sign_in(page, app_url, "quan.tri.nhat.ky")
     page.get_by_test_id("stSidebarNav").get_by_text("Nhật ký").click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Nhật ký hoạt động")).to_be_visible()

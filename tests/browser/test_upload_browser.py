@@ -8,22 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from danvan_metrics import accounts
-from tests.browser.conftest import choose, screenshot, wait_for_app
+from tests.browser.conftest import choose, ensure_account, screenshot, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 CORPUS = Path(__file__).resolve().parents[1] / "upload_corpus" / "files"
-PASSWORD = "mat-khau-thu-nghiem-1"
-
-
-def _sign_in(page: Page, app_url: str, name: str) -> None:
-    page.goto(f"{app_url}/dang-nhap")
-    wait_for_app(page)
-    page.get_by_label("Tên đăng nhập").fill(name)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_text(f"Bạn đã đăng nhập với tên {name}")).to_be_visible()
 
 
 def test_a_visitor_sees_no_uploader(page: Page, app_url: str) -> None:
@@ -34,8 +23,8 @@ def test_a_visitor_sees_no_uploader(page: Page, app_url: str) -> None:
 
 
 def test_an_editor_uploads_sees_the_figures_and_retracts(page: Page, app_url: str, app_home: Path) -> None:
-    accounts.add("bien.tap", PASSWORD, "editor", home=app_home)
-    _sign_in(page, app_url, "bien.tap")
+    ensure_account(app_home, "bien.tap")
+    sign_in(page, app_url, "bien.tap")
     page.get_by_test_id("stSidebarNav").get_by_text("Tải lên số liệu").click()
     wait_for_app(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(CORPUS / "34_good.xlsx"))
@@ -65,10 +54,10 @@ def test_an_editor_uploads_sees_the_figures_and_retracts(page: Page, app_url: st
 def test_an_ambiguous_unit_name_is_chosen_in_the_preview_without_editing_the_file(
     page: Page, app_url: str, app_home: Path, tmp_path: Path
 ) -> None:
-    accounts.add("chon.don.vi", PASSWORD, "editor", home=app_home)
+    ensure_account(app_home, "chon.don.vi")
     path = tmp_path / "da-krong.csv"
     path.write_text("ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri\n,Đa Krông,2023,3,citizen_receptions,77\n")
-    _sign_in(page, app_url, "chon.don.vi")
+    sign_in(page, app_url, "chon.don.vi")
     page.get_by_test_id("stSidebarNav").get_by_text("Tải lên số liệu").click()
     wait_for_app(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
@@ -85,7 +74,7 @@ def test_an_ambiguous_unit_name_is_chosen_in_the_preview_without_editing_the_fil
     wait_for_app(page)
     expect(page.get_by_test_id("stMain")).to_contain_text("77 lượt")
     # Leave the shared store as the other browser tests expect it (a new page load is a new session).
-    _sign_in(page, app_url, "chon.don.vi")
+    sign_in(page, app_url, "chon.don.vi")
     page.get_by_test_id("stSidebarNav").get_by_text("Tải lên số liệu").click()
     wait_for_app(page)
     page.get_by_text("Tôi hiểu").click()
