@@ -6,9 +6,12 @@ import logging
 
 import streamlit as st
 
-from danvan_metrics import config, ui, ui_auth, ui_slides
-from danvan_metrics.messages import APP_TITLE, DEMO_PAGE_NOTE, SIDEBAR_NOTE, UNEXPECTED_ERROR
-from danvan_metrics.store import MixedDataError, StoreBusyError, StoreUnavailableError
+from danvan_metrics.core import config
+from danvan_metrics.core.messages import APP_TITLE, DEMO_PAGE_NOTE, SIDEBAR_NOTE, UNEXPECTED_ERROR
+from danvan_metrics.store.connection import MixedDataError, StoreBusyError, StoreUnavailableError
+from danvan_metrics.ui import auth as ui_auth
+from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import slides as ui_slides
 
 st.set_page_config(page_title=APP_TITLE, page_icon="📊", layout="wide")
 

@@ -13,7 +13,7 @@ import time
 
 from bench import cases
 from bench.pages import peak_rss_mb
-from danvan_metrics.store import Store
+from danvan_metrics.store.connection import Store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def store_from_env() -> Store:
     """The store the environment names (DANVAN_HOME, DANVAN_CURATED_DIR)."""
-    from danvan_metrics import config
+    from danvan_metrics.core import config
 
     return Store(config.state_dir())
 

@@ -1,6 +1,6 @@
 """What the benchmark asks the store, and the same questions answered the straightforward way.
 
-Query cases call `danvan_metrics.queries` exactly as pages do (a connection per operation).
+Query cases call `danvan_metrics.store.queries` exactly as pages do (a connection per operation).
 The pandas baseline re-reads the curated and uploaded files on every request, as a script
 without a database would, and answers four of the same questions.
 """
@@ -17,9 +17,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from danvan_metrics import queries
-from danvan_metrics.model import Period
-from danvan_metrics.store import PARQUET_OBSERVATIONS, Store
+from danvan_metrics.core.model import Period
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import PARQUET_OBSERVATIONS, Store
 
 RATE_METRIC = "complaints_resolved_rate"
 COUNT_METRIC = "citizen_receptions"

@@ -24,9 +24,13 @@ from typing import Any
 from bench import cases
 from bench.guard import run_guarded
 from bench.timing import Timing, measure, percentile, ratio
-from danvan_metrics import analysis, charts, config, queries, synth, uploads
-from danvan_metrics.resolving import resolver_for
-from danvan_metrics.store import Store
+from danvan_metrics.core import config
+from danvan_metrics.demo import synth
+from danvan_metrics.figures import analysis, charts
+from danvan_metrics.services import uploads
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
+from danvan_metrics.store.resolving import resolver_for
 
 PROJECT = Path(__file__).resolve().parents[1]
 RESULTS = PROJECT / "bench" / "results.json"

@@ -2,6 +2,6 @@
 
 import sys
 
-from danvan_metrics.cli import main
+from danvan_metrics.cli.main import main
 
 sys.exit(main())

@@ -17,11 +17,11 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[1] / "app.py"
 # What app.py and pages/ import, heaviest first (pandas, Plotly, DuckDB, Babel, python-pptx, PIL come with them).
 PAGE_MODULES = (
-    "danvan_metrics.ui_slides",
-    "danvan_metrics.ui_upload",
-    "danvan_metrics.ui_auth",
-    "danvan_metrics.views",
-    "danvan_metrics.ui",
+    "danvan_metrics.ui.slides",
+    "danvan_metrics.ui.upload",
+    "danvan_metrics.ui.auth",
+    "danvan_metrics.figures.views",
+    "danvan_metrics.ui.base",
 )
 
 
@@ -38,14 +38,14 @@ def warm_up() -> None:
             importlib.import_module(name)
     finally:
         caching_log.setLevel(level)
-    from danvan_metrics.store import open_store
+    from danvan_metrics.store.connection import open_store
 
     open_store()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Warm up, then hand over to ``streamlit run app.py`` with the given options."""
-    from danvan_metrics.store import MixedDataError, StoreBusyError, StoreUnavailableError
+    from danvan_metrics.store.connection import MixedDataError, StoreBusyError, StoreUnavailableError
 
     try:
         warm_up()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from danvan_metrics import ui, ui_auth
-from danvan_metrics.audit import ACTION_LABELS
+from danvan_metrics.auth.audit import ACTION_LABELS
+from danvan_metrics.ui import auth as ui_auth
+from danvan_metrics.ui import base as ui
 
 st.title("Nhật ký hoạt động")
 if not ui_auth.is_admin(ui_auth.current_user()):

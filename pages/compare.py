@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-from danvan_metrics import analysis, messages, ui, ui_slides, views
-from danvan_metrics.chart_spec import CompareSpec, units_of
-from danvan_metrics.formats import format_number
-from danvan_metrics.model import Period
+from danvan_metrics.core import messages
+from danvan_metrics.core.formats import format_number
+from danvan_metrics.core.model import Period
+from danvan_metrics.export.chart_spec import CompareSpec, units_of
+from danvan_metrics.figures import analysis, views
+from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import slides as ui_slides
 
 st.title("So sánh đơn vị")
 

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from danvan_metrics import messages, ui
-from danvan_metrics.formats import format_number
+from danvan_metrics.core import messages
+from danvan_metrics.core.formats import format_number
+from danvan_metrics.ui import base as ui
 
 MAX_ROWS = 5000
 SOURCE_ROWS = 200  # per source document below: a national upload or sample set holds millions

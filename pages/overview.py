@@ -4,9 +4,11 @@ import datetime as dt
 
 import streamlit as st
 
-from danvan_metrics import analysis, messages, ui
-from danvan_metrics.charts import build_coverage_figure
-from danvan_metrics.formats import format_datetime, format_number
+from danvan_metrics.core import messages
+from danvan_metrics.core.formats import format_datetime, format_number
+from danvan_metrics.figures import analysis
+from danvan_metrics.figures.charts import build_coverage_figure
+from danvan_metrics.ui import base as ui
 
 # 1. Header: how much data, how fresh
 st.title("Tổng quan dân vận chính quyền")

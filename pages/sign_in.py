@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from danvan_metrics import accounts, ui, ui_auth
+from danvan_metrics.auth import accounts
+from danvan_metrics.ui import auth as ui_auth
+from danvan_metrics.ui import base as ui
 
 st.title("Đăng nhập")
 account = ui_auth.current_user()

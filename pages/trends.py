@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from danvan_metrics import analysis, messages, ui, ui_slides
-from danvan_metrics.chart_spec import TrendSpec, units_of
-from danvan_metrics.charts import build_trend_figure
+from danvan_metrics.core import messages
+from danvan_metrics.export.chart_spec import TrendSpec, units_of
+from danvan_metrics.figures import analysis
+from danvan_metrics.figures.charts import build_trend_figure
+from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import slides as ui_slides
 
 st.title("Xu hướng theo thời gian")
 

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from danvan_metrics import analysis, messages, ui, ui_slides
-from danvan_metrics.formats import format_number
+from danvan_metrics.core import messages
+from danvan_metrics.core.formats import format_number
+from danvan_metrics.figures import analysis
+from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import slides as ui_slides
 
 # 1. Selection: grouped by province, with the era of each unit (● has figures)
 picker = ui.query("unit_picker")

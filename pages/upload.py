@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from danvan_metrics import ui, ui_auth, ui_upload
-from danvan_metrics.template import template_csv
+from danvan_metrics.ingest.template import template_csv
+from danvan_metrics.ui import auth as ui_auth
+from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import upload as ui_upload
 
 st.title("Tải lên số liệu quý")
 account = ui_auth.current_user()

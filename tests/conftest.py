@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from danvan_metrics.store import Store
+from danvan_metrics.store.connection import Store
 from tests.fixtures import write_fixture
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from danvan_metrics.model import CURATED_FILES
+from danvan_metrics.core.model import CURATED_FILES
 
 SOURCE_ID = "synthetic_fixture"
 QUOTE_NAME = 'Phường "Đồng Xuân" & O\'Neil'

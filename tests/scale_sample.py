@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from danvan_metrics import analysis, queries, synth
-from danvan_metrics.model import Period
-from danvan_metrics.store import Store
+from danvan_metrics.core.model import Period
+from danvan_metrics.demo import synth
+from danvan_metrics.figures import analysis
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 COMMUNES, METRICS, QUARTERS = 300, 16, 4
 RATE = "complaints_resolved_rate"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from danvan_metrics import accounts
+from danvan_metrics.auth import accounts
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 

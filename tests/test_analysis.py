@@ -6,8 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
-from danvan_metrics import analysis, queries
-from danvan_metrics.store import Store
+from danvan_metrics.figures import analysis
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 
 def test_group_by_province_and_by_kind_is_built_around_my_unit(fixture_store: Store) -> None:

@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from danvan_metrics import analysis, messages
+from danvan_metrics.core import messages
+from danvan_metrics.figures import analysis
 
 Q2 = (dt.date(2026, 4, 1), dt.date(2026, 6, 30), "Quý 2/2026")
 

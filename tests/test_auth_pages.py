@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from danvan_metrics import accounts, config, uploads
-from danvan_metrics.messages import UNEXPECTED_ERROR
-from danvan_metrics.store import open_store
+from danvan_metrics.auth import accounts
+from danvan_metrics.core import config
+from danvan_metrics.core.messages import UNEXPECTED_ERROR
+from danvan_metrics.services import uploads
+from danvan_metrics.store.connection import open_store
 from tests.apptest_helpers import open_app, page_text
 
 PASSWORD = "mat-khau-thu-nghiem-1"
@@ -161,7 +163,7 @@ def test_a_half_written_session_is_signed_out_and_the_page_still_works(state: di
 
 
 def _commit_as(name: str, text: str) -> str:
-    from danvan_metrics.resolving import resolver_for
+    from danvan_metrics.store.resolving import resolver_for
 
     store = open_store()
     data = text.encode()
@@ -191,8 +193,8 @@ def test_an_editor_may_retract_only_their_own_uploads_and_an_admin_any() -> None
 
 
 def test_an_editor_limited_to_a_unit_cannot_upload_for_another() -> None:
-    from danvan_metrics.resolving import resolver_for
-    from danvan_metrics.ui_upload import permission_issues
+    from danvan_metrics.store.resolving import resolver_for
+    from danvan_metrics.ui.upload import permission_issues
 
     editor = accounts.add("phuong", PASSWORD, "editor", ["pre-d009"], home=_home())
     store = open_store()

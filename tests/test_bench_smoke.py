@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench import cases, run
-from danvan_metrics import synth
+from danvan_metrics.demo import synth
 
 
 @pytest.fixture(scope="module")

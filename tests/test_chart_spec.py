@@ -14,13 +14,17 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from danvan_metrics import analysis, deck, notice_files, queries, ui_slides
-from danvan_metrics.chart_spec import CompareSpec, TrendSpec, slide_for, units_of
-from danvan_metrics.cli import main
-from danvan_metrics.messages import SCALE_VIEW_LABELS
-from danvan_metrics.model import Period
-from danvan_metrics.store import Store
-from danvan_metrics.views import ScaleView
+from danvan_metrics.cli.main import main
+from danvan_metrics.core.messages import SCALE_VIEW_LABELS
+from danvan_metrics.core.model import Period
+from danvan_metrics.export import deck
+from danvan_metrics.export import notices as notice_files
+from danvan_metrics.export.chart_spec import CompareSpec, TrendSpec, slide_for, units_of
+from danvan_metrics.figures import analysis
+from danvan_metrics.figures.views import ScaleView
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
+from danvan_metrics.ui import slides as ui_slides
 from tests import scale_sample
 
 

@@ -9,10 +9,12 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from danvan_metrics import charts, deck, queries
-from danvan_metrics.charts import MIXED_PERIOD_WARNING, build_compare_figure, build_trend_figure
-from danvan_metrics.model import Period
-from danvan_metrics.store import Store
+from danvan_metrics.core.model import Period
+from danvan_metrics.export import deck
+from danvan_metrics.figures import charts
+from danvan_metrics.figures.charts import MIXED_PERIOD_WARNING, build_compare_figure, build_trend_figure
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 from tests.test_analysis_scale import compare_rows
 from tests.test_charts_scale import RATE
 
@@ -87,7 +89,7 @@ def test_fixture_figures_from_mixed_periods_carry_the_warning(fixture_store: Sto
 
 
 def test_trend_figure_puts_years_and_quarters_on_one_date_axis(fixture_store: Store) -> None:
-    from danvan_metrics.charts import build_trend_figure
+    from danvan_metrics.figures.charts import build_trend_figure
 
     metric = queries.metric(fixture_store, "complaints_resolved_rate")
     figure = build_trend_figure(queries.trend(fixture_store, "complaints_resolved_rate"), metric, highlight="t-d1")
@@ -105,8 +107,8 @@ def test_trend_figure_puts_years_and_quarters_on_one_date_axis(fixture_store: St
 def test_coverage_figure_colours_cells_by_recency(real_store: Store) -> None:
     import datetime as dt
 
-    from danvan_metrics import analysis
-    from danvan_metrics.charts import build_coverage_figure
+    from danvan_metrics.figures import analysis
+    from danvan_metrics.figures.charts import build_coverage_figure
 
     categories = sorted(queries.metrics(real_store)["category"].unique())
     matrix = analysis.coverage_matrix(queries.coverage(real_store), queries.units(real_store), categories)
@@ -125,8 +127,8 @@ def test_coverage_figure_colours_cells_by_recency(real_store: Store) -> None:
 def test_coverage_figure_keeps_two_communes_of_the_same_name_apart() -> None:
     import datetime as dt
 
-    from danvan_metrics import analysis
-    from danvan_metrics.charts import build_coverage_figure
+    from danvan_metrics.figures import analysis
+    from danvan_metrics.figures.charts import build_coverage_figure
 
     units = pd.DataFrame(
         {
@@ -151,7 +153,7 @@ def test_coverage_figure_keeps_two_communes_of_the_same_name_apart() -> None:
 
 
 def test_describe_puts_periods_units_and_sources_inside_the_figure(real_store: Store) -> None:
-    from danvan_metrics.charts import chart_note, describe
+    from danvan_metrics.figures.charts import chart_note, describe
 
     frame = queries.compare(real_store, "communes")
     metric = queries.metric(real_store, "communes")

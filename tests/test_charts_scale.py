@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 
-from danvan_metrics import analysis, charts
-from danvan_metrics.messages import DEMO_BANNER
-from danvan_metrics.model import Direction, Metric, MetricKind
+from danvan_metrics.core.messages import DEMO_BANNER
+from danvan_metrics.core.model import Direction, Metric, MetricKind
+from danvan_metrics.figures import analysis, charts
 from tests.test_analysis_scale import compare_rows
 
 RATE = Metric(

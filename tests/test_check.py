@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from danvan_metrics import config
-from danvan_metrics.check import Problem, check_curated, fold
-from danvan_metrics.formats import format_figure
-from danvan_metrics.model import OBSERVATION_COLUMNS
+from danvan_metrics.core import config
+from danvan_metrics.core.formats import format_figure
+from danvan_metrics.core.model import OBSERVATION_COLUMNS
+from danvan_metrics.ingest.check import Problem, check_curated, fold
 from tests.fixtures import SOURCE_ID, write_fixture
 
 SEEDS_DIR = Path("/work/shared/seeds")

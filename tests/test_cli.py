@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from danvan_metrics import cli, config
-from danvan_metrics.model import DUMP_COLUMNS
+from danvan_metrics.cli import main as cli
+from danvan_metrics.core import config
+from danvan_metrics.core.model import DUMP_COLUMNS
 from tests.test_check import COMPLAINTS_ROW, copy_project, edit
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

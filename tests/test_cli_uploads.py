@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from danvan_metrics import accounts
-from danvan_metrics.store import Store
+from danvan_metrics.auth import accounts
+from danvan_metrics.store.connection import Store
 
 PROJECT = Path(__file__).resolve().parents[1]
 PASSWORD = "mat-khau-thu-nghiem-1"

@@ -23,10 +23,14 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from danvan_metrics import analysis, charts, cli, config, deck, images, queries
-from danvan_metrics.charts import ChartNote
-from danvan_metrics.model import Period
-from danvan_metrics.store import Store
+from danvan_metrics.cli import main as cli
+from danvan_metrics.core import config
+from danvan_metrics.core.model import Period
+from danvan_metrics.export import deck, images
+from danvan_metrics.figures import analysis, charts
+from danvan_metrics.figures.charts import ChartNote
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 BA_DINH = "pre-d001"
 DA_KRONG = "pre-d467"

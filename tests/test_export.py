@@ -9,8 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from danvan_metrics import queries
-from danvan_metrics.export import (
+from danvan_metrics.export.tables import (
     EXPORT_HEADERS,
     download_name,
     export_frame,
@@ -19,7 +18,8 @@ from danvan_metrics.export import (
     to_xlsx_bytes,
     xml_safe,
 )
-from danvan_metrics.store import Store
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 INJECTIONS = ['=HYPERLINK("http://evil.example","bấm")', "+1", "-2", "@SUM(A1)", "\t=1", "  =1+1"]
 # Triggers hidden behind characters a reader does not see, or written full-width (NFKC gives "=", "+" …).

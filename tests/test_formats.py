@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from danvan_metrics.formats import (
+from danvan_metrics.core.formats import (
     PLOTLY_SEPARATORS,
     decimals_in,
     format_date,

@@ -18,8 +18,10 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image, ImageChops
 
-from danvan_metrics import charts, images, queries
-from danvan_metrics.store import Store
+from danvan_metrics.export import images
+from danvan_metrics.figures import charts
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from danvan_metrics import queries, uploads
-from danvan_metrics.resolving import resolver_for
-from danvan_metrics.store import Store
+from danvan_metrics.services import uploads
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
+from danvan_metrics.store.resolving import resolver_for
 
 FILES = Path(__file__).resolve().parent / "upload_corpus" / "files"
 TODAY = dt.date(2026, 11, 26)

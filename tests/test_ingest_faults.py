@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from danvan_metrics import accounts, queries
-from danvan_metrics.store import Store, open_store
-from danvan_metrics.uploads import orphan_archives
+from danvan_metrics.auth import accounts
+from danvan_metrics.services.uploads import orphan_archives
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store, open_store
 
 PROJECT = Path(__file__).resolve().parents[1]
 PASSWORD = "mat-khau-thu-nghiem-1"

@@ -14,11 +14,13 @@ import zipfile
 import openpyxl
 import pytest
 
-from danvan_metrics import ingest_read, queries, uploads
-from danvan_metrics.formats import format_figure, format_number, format_parts
-from danvan_metrics.ingest_read import UploadRejected, read_upload
-from danvan_metrics.resolving import resolver_for
-from danvan_metrics.store import Store
+from danvan_metrics.core.formats import format_figure, format_number, format_parts
+from danvan_metrics.ingest import read as ingest_read
+from danvan_metrics.ingest.read import UploadRejected, read_upload
+from danvan_metrics.services import uploads
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
+from danvan_metrics.store.resolving import resolver_for
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = "ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri,tu_so,mau_so,ghi_chu"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from danvan_metrics.ingest_numbers import Notation, NumberError, decimals_written, infer_notation, parse_number
+from danvan_metrics.ingest.numbers import Notation, NumberError, decimals_written, infer_notation, parse_number
 
 
 @pytest.mark.parametrize(

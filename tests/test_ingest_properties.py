@@ -26,12 +26,13 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from danvan_metrics import queries, uploads
-from danvan_metrics.ingest_read import TEMPLATE_COLUMNS, UploadRejected, read_upload
-from danvan_metrics.ingest_validate import Issue
-from danvan_metrics.registry import Resolver
-from danvan_metrics.resolving import resolver_for
-from danvan_metrics.store import Store
+from danvan_metrics.ingest.read import TEMPLATE_COLUMNS, UploadRejected, read_upload
+from danvan_metrics.ingest.validate import Issue
+from danvan_metrics.registry.units import Resolver
+from danvan_metrics.services import uploads
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
+from danvan_metrics.store.resolving import resolver_for
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = ",".join(TEMPLATE_COLUMNS)

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from danvan_metrics import names
+from danvan_metrics.registry import names
 
 
 @pytest.mark.parametrize(

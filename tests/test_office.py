@@ -22,8 +22,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from danvan_metrics import deck, export, queries
-from danvan_metrics.store import Store
+from danvan_metrics.export import deck
+from danvan_metrics.export import tables as export
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 SOFFICE = os.environ.get("DANVAN_SOFFICE", "/usr/bin/soffice")
 PDFTOTEXT = "/usr/bin/pdftotext"

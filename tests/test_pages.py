@@ -297,9 +297,9 @@ def _signed_in(page: str, name: str, **query: str) -> AppTest:
 
 
 def _commit(name: str, rows: str) -> str:
-    from danvan_metrics import uploads
-    from danvan_metrics.resolving import resolver_for
-    from danvan_metrics.store import open_store
+    from danvan_metrics.services import uploads
+    from danvan_metrics.store.connection import open_store
+    from danvan_metrics.store.resolving import resolver_for
 
     store = open_store()
     data = ("ma_don_vi,nam,quy,ma_chi_tieu,gia_tri\n" + rows).encode()
@@ -309,8 +309,8 @@ def _commit(name: str, rows: str) -> str:
 
 
 def test_a_retracted_upload_is_marked_so_under_its_source_and_no_longer_cited() -> None:
-    from danvan_metrics import uploads
-    from danvan_metrics.store import open_store
+    from danvan_metrics.services import uploads
+    from danvan_metrics.store.connection import open_store
 
     upload_id = _commit("lan.tai", "pre-d001,2024,1,citizen_receptions,120\n")
     uploads.retract(open_store(), upload_id, "quan.tri")
@@ -324,7 +324,8 @@ def test_a_retracted_upload_is_marked_so_under_its_source_and_no_longer_cited() 
 
 
 def test_the_audit_log_and_both_upload_logs_offer_downloads() -> None:
-    from danvan_metrics import accounts, config
+    from danvan_metrics.auth import accounts
+    from danvan_metrics.core import config
 
     accounts.add("quan.tri", "mat-khau-thu-nghiem-1", "admin", home=config.state_dir())
     _commit("quan.tri", "pre-d001,2024,1,citizen_receptions,120\n")
@@ -340,7 +341,8 @@ def test_the_audit_log_and_both_upload_logs_offer_downloads() -> None:
 def test_the_log_files_have_vietnamese_headers_sortable_times_and_no_formula() -> None:
     import pandas as pd
 
-    from danvan_metrics import export, ui
+    from danvan_metrics.export import tables as export
+    from danvan_metrics.ui import base as ui
 
     when = pd.Timestamp("2026-01-02 08:30")
     log = pd.DataFrame({"happened_at": [when], "actor": ["=1+1"], "action": ["sign_in_failed"], "detail": [None]})

@@ -11,9 +11,11 @@ import json
 import pandas as pd
 import pytest
 
-from danvan_metrics import analysis, deck, queries, views
-from danvan_metrics.model import Period
-from danvan_metrics.store import Store
+from danvan_metrics.core.model import Period
+from danvan_metrics.export import deck
+from danvan_metrics.figures import analysis, views
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 from tests import scale_sample
 from tests.apptest_helpers import chart_specs, open_app, page_text, table_text
 from tests.scale_sample import COMMUNES, RATE
@@ -193,7 +195,7 @@ def test_dump_streams_every_figure_in_order_without_one_big_frame(national: Stor
 def test_cli_dump_of_a_national_store_is_valid_csv_and_json(
     national: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from danvan_metrics.cli import main
+    from danvan_metrics.cli.main import main
 
     monkeypatch.setenv("DANVAN_CURATED_DIR", str(national.curated_dir))
     expected = len(queries.dump(national))
@@ -207,7 +209,7 @@ def test_cli_dump_of_a_national_store_is_valid_csv_and_json(
 
 
 def test_counts_in_thousands_use_vietnamese_separators() -> None:
-    from danvan_metrics.charts import chart_note
+    from danvan_metrics.figures.charts import chart_note
 
     frame = pd.DataFrame({"unit_name": [f"Xã {i}" for i in range(3069)], "period_label": "Quý 3/2026"})
     assert "và 3.065 đơn vị khác" in chart_note(frame).subtitle

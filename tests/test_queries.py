@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from danvan_metrics import queries
-from danvan_metrics.model import MetricKind, Period
-from danvan_metrics.store import Store
+from danvan_metrics.core.model import MetricKind, Period
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 from tests.fixtures import QUOTE_NAME
 
 

@@ -7,9 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from danvan_metrics import analysis, queries, synth
-from danvan_metrics.model import Period
-from danvan_metrics.store import Store
+from danvan_metrics.core.model import Period
+from danvan_metrics.demo import synth
+from danvan_metrics.figures import analysis
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,9 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from danvan_metrics import config, registry
-from danvan_metrics.registry import Resolver
+from danvan_metrics.core import config
+from danvan_metrics.registry import units as registry
+from danvan_metrics.registry.units import Resolver
 
 REGISTRY = config.DATA_DIR / "registry"
 BEFORE = dt.date(2022, 1, 1)  # the documents' period
@@ -233,8 +234,8 @@ def test_unknown_names_get_suggestions_not_guesses(resolver: Resolver) -> None:
 
 
 def test_a_resolver_over_the_store_reads_its_dates(real_store: object) -> None:
-    from danvan_metrics import queries
-    from danvan_metrics.store import Store
+    from danvan_metrics.store import queries
+    from danvan_metrics.store.connection import Store
 
     assert isinstance(real_store, Store)
     resolver = Resolver.from_frame(queries.units(real_store))

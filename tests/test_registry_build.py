@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from danvan_metrics import cli, config
-from danvan_metrics.registry_build import DEFAULT_REFERENCE
+from danvan_metrics.cli import main as cli
+from danvan_metrics.core import config
+from danvan_metrics.registry.build import DEFAULT_REFERENCE
 
 pytestmark = pytest.mark.skipif(not DEFAULT_REFERENCE.is_dir(), reason="reference lists not present")
 

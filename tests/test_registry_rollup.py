@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from danvan_metrics import config, registry
-from danvan_metrics.model import MetricKind
-from danvan_metrics.rollup import NOTE_ACROSS, rollup
+from danvan_metrics.core import config
+from danvan_metrics.core.model import MetricKind
+from danvan_metrics.registry import units as registry
+from danvan_metrics.registry.rollup import NOTE_ACROSS, rollup
 
 YEAR_2024 = {"period_start": dt.date(2024, 1, 1), "period_end": dt.date(2024, 12, 31), "period_label": "Năm 2024"}
 QUARTER_4_2025 = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from danvan_metrics import config, queries
-from danvan_metrics.store import Store
+from danvan_metrics.core import config
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 
 def test_store_holds_the_registry_and_keeps_curated_rows(real_store: Store) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from danvan_metrics import serve
-from danvan_metrics.store import Store
+from danvan_metrics.store.connection import Store
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_a_store_that_cannot_open_is_reported_and_the_app_still_starts(
     streamlit_run: list[list[str]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from danvan_metrics.store import MixedDataError
+    from danvan_metrics.store.connection import MixedDataError
 
     def refuse() -> None:
         raise MixedDataError("Kho đang chứa số liệu thật; không nạp dữ liệu mẫu vào cùng kho.")

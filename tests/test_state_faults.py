@@ -17,10 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from danvan_metrics import config, uploads
-from danvan_metrics.cli import main, visible
-from danvan_metrics.resolving import resolver_for
-from danvan_metrics.store import Store, StoreUnavailableError
+from danvan_metrics.cli.main import main, visible
+from danvan_metrics.core import config
+from danvan_metrics.services import uploads
+from danvan_metrics.store.connection import Store, StoreUnavailableError
+from danvan_metrics.store.resolving import resolver_for
 from tests.apptest_helpers import open_app, page_text
 
 PROJECT = Path(__file__).resolve().parents[1]

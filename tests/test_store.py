@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from danvan_metrics import config
-from danvan_metrics.store import Store, open_store
+from danvan_metrics.core import config
+from danvan_metrics.store.connection import Store, open_store
 from tests.test_check import COMPLAINTS_ROW, copy_project, edit
 
 

@@ -9,10 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from danvan_metrics import config, queries, synth
-from danvan_metrics.cli import main
-from danvan_metrics.ingest_read import TEMPLATE_COLUMNS
-from danvan_metrics.store import SYNTHETIC_MARKER, MixedDataError, Store
+from danvan_metrics.cli.main import main
+from danvan_metrics.core import config
+from danvan_metrics.demo import synth
+from danvan_metrics.ingest.read import TEMPLATE_COLUMNS
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import SYNTHETIC_MARKER, MixedDataError, Store
 
 TODAY = dt.date(2026, 11, 26)  # Q3/2026 is the last complete quarter
 

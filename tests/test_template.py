@@ -8,10 +8,10 @@ import re
 import openpyxl
 import pandas as pd
 
-from danvan_metrics import queries
-from danvan_metrics.ingest_read import TEMPLATE_COLUMNS, read_upload
-from danvan_metrics.store import Store
-from danvan_metrics.template import template_csv, template_xlsx
+from danvan_metrics.ingest.read import TEMPLATE_COLUMNS, read_upload
+from danvan_metrics.ingest.template import template_csv, template_xlsx
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 
 def test_xlsx_template_has_instructions_dropdowns_and_catalogs(real_store: Store) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from danvan_metrics import queries, uploads
-from danvan_metrics.resolving import resolver_for
-from danvan_metrics.store import Store
+from danvan_metrics.services import uploads
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
+from danvan_metrics.store.resolving import resolver_for
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = "ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri\n"

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from danvan_metrics import queries, uploads
-from danvan_metrics.store import Store
-from danvan_metrics.textkey import fold_key
+from danvan_metrics.core.text import fold_key
+from danvan_metrics.services import uploads
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 
 TODAY = dt.date(2024, 6, 1)
 HEADER = "ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri,tu_so,mau_so,ghi_chu\n"

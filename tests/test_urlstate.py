@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from danvan_metrics import urlstate
+from danvan_metrics.ui import urlstate
 
 OPTIONS = ["complaints_resolved_rate", "communes", "citizen_receptions"]
 

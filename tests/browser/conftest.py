@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from danvan_metrics.store import Store
+from danvan_metrics.store.connection import Store
 from tests import scale_sample
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, serve_command
 
@@ -198,7 +198,7 @@ PASSWORD = "mat-khau-thu-nghiem-1"  # test accounts only, created in each run's 
 
 def ensure_account(home: Path, name: str, role: str = "editor") -> None:
     """An account ``name`` with `PASSWORD` in the served app's state directory (created once)."""
-    from danvan_metrics import accounts
+    from danvan_metrics.auth import accounts
 
     if accounts.get(name, home=home) is None:
         accounts.add(name, PASSWORD, role, home=home)

@@ -20,8 +20,10 @@ import plotly.graph_objects as go
 import pytest
 from playwright.sync_api import Browser, Page
 
-from danvan_metrics import analysis, charts, deck, queries
-from danvan_metrics.store import Store
+from danvan_metrics.export import deck
+from danvan_metrics.figures import analysis, charts
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 from tests.browser.conftest import ARTIFACTS, screenshot, wait_for_app
 from tests.test_analysis_scale import compare_rows
 from tests.test_charts_scale import RATE, many_units

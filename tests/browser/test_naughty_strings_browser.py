@@ -26,7 +26,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from pptx import Presentation
 
-from danvan_metrics.ingest_validate import MAX_NOTE_LENGTH
+from danvan_metrics.ingest.validate import MAX_NOTE_LENGTH
 from tests.browser.conftest import ensure_account, screenshot, serve_app, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser

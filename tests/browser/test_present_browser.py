@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pptx import Presentation
 
-from danvan_metrics import queries
-from danvan_metrics.store import Store
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 from tests.browser.conftest import ARTIFACTS, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from danvan_metrics import analysis, queries
-from danvan_metrics.store import Store
+from danvan_metrics.figures import analysis
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
 from tests import scale_sample
 from tests.browser.conftest import choose, screenshot, wait_for_app
 

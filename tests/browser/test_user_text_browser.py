@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from danvan_metrics import uploads
-from danvan_metrics.resolving import resolver_for
-from danvan_metrics.store import Store
+from danvan_metrics.services import uploads
+from danvan_metrics.store.connection import Store
+from danvan_metrics.store.resolving import resolver_for
 from tests.browser.conftest import screenshot, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser

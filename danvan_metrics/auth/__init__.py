@@ -1,0 +1,1 @@
+"""Accounts, roles, sessions epochs and the audit trail. Imports `core` and `store`."""

@@ -1,0 +1,77 @@
+"""Where things live: the shipped data folder and the state directory (``DANVAN_HOME``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # danvan_metrics/
+PROJECT_DIR = PACKAGE_DIR.parent
+DATA_DIR = PROJECT_DIR / "data"
+CURATED_DIR = DATA_DIR / "curated"
+SOURCES_DIR = DATA_DIR / "sources"
+
+DEFAULT_HOME = PROJECT_DIR / "instance"
+DB_FILE_NAME = "danvan.duckdb"
+
+
+def state_dir() -> Path:
+    """The state directory: ``$DANVAN_HOME`` if set, else ``./instance`` in the project."""
+    raw = os.environ.get("DANVAN_HOME", "").strip()
+    return Path(raw).expanduser().resolve() if raw else DEFAULT_HOME
+
+
+def lock_timeout_seconds() -> float:
+    """How long a process waits for another to release the store (``DANVAN_LOCK_TIMEOUT``)."""
+    try:
+        return float(os.environ.get("DANVAN_LOCK_TIMEOUT", "30"))
+    except ValueError:
+        return 30.0
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+def max_upload_bytes() -> int:
+    """The largest file an upload may be (``DANVAN_MAX_UPLOAD_MB``, default 20 MB)."""
+    return int(_env_number("DANVAN_MAX_UPLOAD_MB", 20) * 1_000_000)
+
+
+def max_upload_rows() -> int:
+    """The most data rows one upload may hold (``DANVAN_MAX_UPLOAD_ROWS``, default 100 000)."""
+    return int(_env_number("DANVAN_MAX_UPLOAD_ROWS", 100_000))
+
+
+def max_failed_sign_ins() -> int:
+    """Failures from one source for one name before attempts must wait (``DANVAN_MAX_FAILED_SIGNINS``, default 5)."""
+    return int(_env_number("DANVAN_MAX_FAILED_SIGNINS", 5))
+
+
+def lockout_minutes() -> float:
+    """The longest a source must wait between throttled sign-in attempts (``DANVAN_LOCKOUT_MINUTES``, default 15)."""
+    return _env_number("DANVAN_LOCKOUT_MINUTES", 15)
+
+
+def session_minutes() -> float:
+    """Inactivity after which a signed-in session ends (``DANVAN_SESSION_MINUTES``, default 30)."""
+    return _env_number("DANVAN_SESSION_MINUTES", 30)
+
+
+def require_sign_in() -> bool:
+    """Whether viewing needs sign-in too (``DANVAN_REQUIRE_SIGN_IN=1``); by default anyone may look."""
+    return os.environ.get("DANVAN_REQUIRE_SIGN_IN", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def curated_dir() -> Path:
+    """The curated folder the store loads: ``$DANVAN_CURATED_DIR`` (a synthetic folder), else data/curated."""
+    raw = os.environ.get("DANVAN_CURATED_DIR", "").strip()
+    return Path(raw).expanduser().resolve() if raw else CURATED_DIR
+
+
+def demo_mode() -> bool:
+    """Whether the app shows synthetic sample data (``DANVAN_DEMO=1``): every page and chart says so."""
+    return os.environ.get("DANVAN_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}
