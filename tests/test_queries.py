@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from danvan_metrics.core import kinds
 from danvan_metrics.core.model import MetricKind, Period
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
@@ -72,7 +73,7 @@ def test_counts_add_up_and_bounds_carry_over(fixture_store: Store) -> None:
     [(["=", "="], "="), (["=", ">"], ">"), (["=", ">="], ">="), ([">", "<"], "~"), (["~", "="], "~"), ([], "=")],
 )
 def test_combined_qualifier_of_a_sum(qualifiers: list[str], expected: str) -> None:
-    assert queries.combine_qualifiers(qualifiers, MetricKind.COUNT) == expected
+    assert kinds.combine_qualifiers(qualifiers, MetricKind.COUNT) == expected
 
 
 def test_trend_is_in_time_order_with_granularity(fixture_store: Store) -> None:

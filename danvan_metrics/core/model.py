@@ -118,15 +118,19 @@ class MetricKind(StrEnum):
     STOCK = "stock"
 
 
-# The largest figure a file may hold, by kind: far above any real count (cases, households) or amount
-# (in millions of đồng), low enough that sums, charts and formats stay exact. Rates are 0–100.
-MAX_VALUE: dict[MetricKind, float] = {
-    MetricKind.COUNT: 1e12,
-    MetricKind.STOCK: 1e12,
-    MetricKind.AMOUNT: 1e15,
-    MetricKind.RATE: 100.0,
-}
-MAX_PARTS = 1e12  # a rate's numerator and denominator are counts of cases
+class Measure(StrEnum):
+    """How a unit of measure is written and drawn: the one place that tells "%" from "triệu đồng"."""
+
+    PERCENT = "percent"  # "91,94%" (no space), axes from 0 to 100, differences in "điểm %"
+    QUANTITY = "quantity"  # "15.590 triệu đồng", "4.941 lượt": a number, a space, the unit
+
+
+PERCENT_SIGN = "%"
+
+
+def measure_of(unit: str) -> Measure:
+    """The `Measure` of a catalog unit of measure."""
+    return Measure.PERCENT if unit.strip() == PERCENT_SIGN else Measure.QUANTITY
 
 
 class Direction(StrEnum):
@@ -158,6 +162,15 @@ class Metric:
     @property
     def is_rate(self) -> bool:
         return self.kind is MetricKind.RATE
+
+    @property
+    def measure(self) -> Measure:
+        return measure_of(self.unit)
+
+    @property
+    def is_percent(self) -> bool:
+        """Written "91,94%" and drawn on a 0–100 axis."""
+        return self.measure is Measure.PERCENT
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Metric:

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from danvan_metrics.core import config
+from danvan_metrics.core.dates import REFORM_DAY
 from danvan_metrics.core.model import MetricKind
 from danvan_metrics.figures.analysis import KEY_METRICS
 from danvan_metrics.ingest.read import TEMPLATE_COLUMNS
@@ -53,7 +54,6 @@ REVISED_NOTE = "DỮ LIỆU MẪU — sửa số liệu đã nộp"
 UPLOADER = "synthetic_demo"
 EXTRA_CATEGORY = "Chỉ tiêu mẫu (dữ liệu mẫu)"
 EXTRA_PREFIX = "synthetic_extra_"
-REFORM_DAY = dt.date(2025, 7, 1)
 CURATED, REGISTRY, LATE = "curated", "registry", "late"
 DEMO_QUARTERS = 12
 

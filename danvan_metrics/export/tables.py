@@ -22,7 +22,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from danvan_metrics.core.dates import to_date
 from danvan_metrics.core.formats import QUALIFIER_SYMBOLS
+from danvan_metrics.core.text import ascii_letters
 
 # Figure-row column → download header, in download order.
 EXPORT_HEADERS: dict[str, str] = {
@@ -122,7 +124,7 @@ def export_frame(frame: pd.DataFrame, metric_names: Mapping[str, str] | None = N
         elif column not in source:
             continue
         elif column in _DATE_COLUMNS:
-            out[header] = pd.Series([_to_date(v) for v in source[column]], index=source.index, dtype=object)
+            out[header] = pd.Series([to_date(v) for v in source[column]], index=source.index, dtype=object)
         elif column in _NUMBER_COLUMNS:
             out[header] = pd.to_numeric(source[column], errors="coerce").astype("float64")
         elif column == "qualifier":
@@ -202,10 +204,7 @@ def download_name(*parts: str, ext: str) -> str:
 
 
 def _slug(text: str) -> str:
-    # đ/Đ have no decomposition, so NFKD alone would drop them instead of giving "d".
-    decomposed = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_letters(text).lower()).strip("-")
 
 
 def _is_missing(value: Any) -> bool:
@@ -219,16 +218,6 @@ def _metric_names(source: pd.DataFrame, metric_names: Mapping[str, str] | None) 
         lookup.get(metric_id) if _is_missing(name) else name
         for metric_id, name in zip(source["metric_id"], given, strict=True)
     ]
-
-
-def _to_date(value: Any) -> dt.date | None:
-    if _is_missing(value):
-        return None
-    if isinstance(value, dt.datetime):  # pd.Timestamp is a datetime
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _plain(value: Any) -> Any:

@@ -18,6 +18,7 @@ from pathlib import Path
 from danvan_metrics.core import config
 from danvan_metrics.core.formats import decimals_in, format_number, parse_vietnamese_number
 from danvan_metrics.core.model import CURATED_FILES, LEVELS, QUALIFIERS, Direction, MetricKind
+from danvan_metrics.core.text import fold
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "units.csv": ("unit_id", "name", "kind", "level"),
@@ -58,11 +59,6 @@ class Row:
     line: int
     cells: dict[str, str]
     width: int  # cells actually on the line; `cells` drops any beyond the header
-
-
-def fold(text: str) -> str:
-    """NFC and whitespace folded to single spaces: how quotes are compared with documents."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def read_rows(path: Path) -> tuple[list[str], list[Row]]:

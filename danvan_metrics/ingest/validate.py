@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from danvan_metrics.core.formats import format_date, format_figure, format_number
-from danvan_metrics.core.model import MAX_PARTS, MAX_VALUE, Metric, MetricKind
+from danvan_metrics.core.kinds import MAX_PARTS, PARTS_NOUN, rules
+from danvan_metrics.core.model import Metric
 from danvan_metrics.core.text import fold_key
 from danvan_metrics.ingest.numbers import FileNotation, NumberError, decimals_written, infer_notation, parse_number
 from danvan_metrics.ingest.read import COLUMN_LABELS, Cell, RawTable
@@ -25,12 +26,6 @@ MIN_YEAR = 2000
 JUMP_FACTOR = 5.0
 ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 MAX_NOTE_LENGTH = 1000
-_LIMIT_WHAT: dict[MetricKind, str] = {
-    MetricKind.COUNT: "của một số đếm",
-    MetricKind.STOCK: "của một số đếm",
-    MetricKind.AMOUNT: "của một số tiền",
-    MetricKind.RATE: "của một tỷ lệ",
-}
 
 
 class UnitCandidate(Protocol):
@@ -473,13 +468,12 @@ def _check_numbers(
     def error(column: str, message: str) -> None:
         issues.append(Issue(row, header.get(column, column), message))
 
-    limit = MAX_VALUE[metric.kind]
+    kind = rules(metric.kind)
+    limit = kind.max_value
     # A rate's own bound (0–100) has its own message below; the hard limit here only keeps numbers sane.
-    value, ok_v = _number(
-        row, cells, header, "gia_tri", notation, issues, max(limit, MAX_PARTS), _LIMIT_WHAT[metric.kind]
-    )
-    numerator, ok_n = _number(row, cells, header, "tu_so", notation, issues, MAX_PARTS, "của một số trường hợp")
-    denominator, ok_d = _number(row, cells, header, "mau_so", notation, issues, MAX_PARTS, "của một số trường hợp")
+    value, ok_v = _number(row, cells, header, "gia_tri", notation, issues, max(limit, MAX_PARTS), kind.noun)
+    numerator, ok_n = _number(row, cells, header, "tu_so", notation, issues, MAX_PARTS, PARTS_NOUN)
+    denominator, ok_d = _number(row, cells, header, "mau_so", notation, issues, MAX_PARTS, PARTS_NOUN)
     if not (ok_v and ok_n and ok_d):
         return None
     value_text = _text(cells, "gia_tri")
@@ -529,10 +523,10 @@ def _check_numbers(
     if not metric.is_rate and abs(value) > limit:
         error(
             "gia_tri",
-            f"số quá lớn: {format_number(value)} vượt giới hạn {format_number(limit)} {_LIMIT_WHAT[metric.kind]}",
+            f"số quá lớn: {format_number(value)} vượt giới hạn {format_number(limit)} {kind.noun}",
         )
         return None
-    if metric.kind in (MetricKind.COUNT, MetricKind.AMOUNT, MetricKind.STOCK) and value < 0:
+    if not kind.may_be_negative and value < 0:
         error("gia_tri", f"{metric.name_vi} không thể âm ({value:g})")
         return None
     return value, numerator, denominator, value_text

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from danvan_metrics.core import config
+from danvan_metrics.core.dates import REFORM_DAY
 from danvan_metrics.core.model import UNIT_COLUMNS
+from danvan_metrics.core.text import fold
 from danvan_metrics.registry import links as registry_links
 from danvan_metrics.registry import names
 from danvan_metrics.registry.units import LINK_COLUMNS, LINKS_FILE, UNITS_FILE
@@ -30,7 +32,6 @@ from danvan_metrics.registry.units import LINK_COLUMNS, LINKS_FILE, UNITS_FILE
 DEFAULT_REFERENCE = config.PROJECT_DIR.parent / "shared" / "reference" / "admin-units"
 DEFAULT_OUT = config.DATA_DIR / "registry"
 LAST_DAY_BEFORE = dt.date(2025, 6, 30)
-FIRST_DAY_AFTER = dt.date(2025, 7, 1)
 _VAU = "vietnamadminunits"
 _DVHCVN = "dvhcvn-20250701"
 
@@ -92,7 +93,7 @@ class _Unit:
     variants: set[str] = field(default_factory=set)
 
     def row(self) -> list[str]:
-        valid_from = FIRST_DAY_AFTER.isoformat() if self.era == "post" else ""
+        valid_from = REFORM_DAY.isoformat() if self.era == "post" else ""
         valid_to = LAST_DAY_BEFORE.isoformat() if self.era == "pre" else ""
         spare = {self.name.casefold(), self.short_name.casefold()}
         variants = sorted({v for v in self.variants if v.casefold() not in spare}, key=lambda v: (v.casefold(), v))
@@ -125,7 +126,7 @@ class _Builder:
             return self._read[(folder, name)]
         with (self.ref / folder / name).open(encoding="utf-8-sig", newline="") as handle:
             raw = list(csv.DictReader(handle))
-        rows = [{k: names.fold(v or "") for k, v in row.items()} for row in raw]
+        rows = [{k: fold(v or "") for k, v in row.items()} for row in raw]
         changed = sum(1 for a, b in zip(raw, rows, strict=True) for k in a if (a[k] or "") != b[k])
         if changed:
             self.notes.append(f"{name}: {changed} cells with stray spaces or not in NFC, folded")
@@ -136,7 +137,7 @@ class _Builder:
         """The ``data`` list of a dvhcvn file; names are folded where they are used."""
         if name not in self._json:
             text = (self.ref / _DVHCVN / name).read_text(encoding="utf-8")
-            if names.fold(text) != " ".join(text.split()):
+            if fold(text) != " ".join(text.split()):
                 self.notes.append(f"{name}: some names are not in NFC; folded before use")
             self._json[name] = json.loads(text)["data"]
         return self._json[name]
@@ -144,7 +145,7 @@ class _Builder:
     # -- units -----------------------------------------------------------------------------
     def official(self, raw: str, level: str, declared: str, where: str, parent_kind: str = "") -> tuple[str, str]:
         """(name with its kind word spelled canonically, kind) — the kind is read from the name."""
-        folded = names.fold(raw)
+        folded = fold(raw)
         for prefix in names.PREFIXES:
             word = prefix.word
             if folded.casefold().startswith(word.casefold() + " "):
@@ -199,7 +200,7 @@ class _Builder:
         unit = self.units.get(unit_id)
         if unit is None or not raw.strip():
             return
-        text = names.fold(raw)
+        text = fold(raw)
         kinds, rest = names.split_prefix(text)
         if kinds is not None:
             text = f"{names.KIND_WORD[unit.kind if unit.kind in kinds else min(kinds)]} {rest}"  # canonical case

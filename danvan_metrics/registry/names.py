@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from danvan_metrics.core.text import fold
+
 # Kinds of unit, as the law names them (lowercase Vietnamese).
 PROVINCE = "tỉnh"
 CENTRAL_CITY = "thành phố trực thuộc trung ương"
@@ -66,11 +68,6 @@ _VOWELS = frozenset("aeiouy")
 _SEPARATORS = re.compile(r"[\s.,;:'’‘\"“”()\-–—_/]+")
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 _PLAIN_SINGLE_LETTERS = frozenset({"q", "p"})  # "Q1", "P12": a bare letter may touch a number
-
-
-def fold(text: str) -> str:
-    """NFC, with runs of whitespace collapsed to one space and the ends trimmed."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @lru_cache(maxsize=200_000)

@@ -13,18 +13,16 @@ post-reform province it wholly became (an undisputed ``full`` link), and ``note`
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from danvan_metrics.core.dates import REFORM_DAY, to_date
+from danvan_metrics.core.kinds import combine_qualifiers, finish_aggregate  # same rules as over time
 from danvan_metrics.core.model import MetricKind, Qualifier
-from danvan_metrics.registry.units import to_date
-from danvan_metrics.store.queries import _finish_aggregate, combine_qualifiers  # same rules as over time
 
-REFORM_DAY = dt.date(2025, 7, 1)
 BEFORE, AFTER = "before", "after"
 LEVEL_DEPTH = {"province": 0, "district": 1, "commune": 2}
 
@@ -83,8 +81,7 @@ def rollup(
         targets = _carry_over(targets, registry, links, notes, reasons)
     rows = rows.assign(target=targets)
     frame = _grouped(rows, registry)
-    # Stocks of one date add up across units; only over time does a stock take its latest value.
-    out = _finish_aggregate(frame, MetricKind.COUNT if kind is MetricKind.STOCK else kind)
+    out = finish_aggregate(frame, kind, across_units=True)  # stocks of one date add up across units
     base = _expected(registry, _level_of(registry, rows), to_level)
     predecessors = _predecessors(links) if across_reform else {}
     part_eras = rows.groupby("target")["unit_id"].agg(lambda ids: {registry[str(u)].era for u in ids})
@@ -201,7 +198,7 @@ def _carry_over(
 
 
 def _grouped(rows: pd.DataFrame, registry: dict[str, _Unit]) -> pd.DataFrame:
-    """The per-target sums in the shape `queries._finish_aggregate` reads."""
+    """The per-target sums in the shape `kinds.finish_aggregate` reads."""
 
     def column(name: str, default: Any) -> pd.Series:
         return rows[name] if name in rows.columns else pd.Series([default] * len(rows), index=rows.index)

@@ -20,7 +20,9 @@ from typing import Any
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from danvan_metrics.core.dates import to_date
 from danvan_metrics.core.model import LINK_COLUMNS, UNIT_COLUMNS
+from danvan_metrics.core.text import fold
 from danvan_metrics.registry import names
 from danvan_metrics.store import curated
 
@@ -128,7 +130,7 @@ class Resolver:
             for position, text in enumerate(texts):
                 kinds, rest = names.split_prefix(text)
                 if kinds is not None and unit.kind not in kinds:
-                    rest = names.fold(text)  # "quan9" names Thủ Đức, not a quận called 9: keep it whole
+                    rest = fold(text)  # "quan9" names Thủ Đức, not a quận called 9: keep it whole
                 accent = names.accent_key(rest)
                 if not accent or accent in seen:
                     continue
@@ -188,7 +190,7 @@ class Resolver:
             The candidates, by level, then era (before the reform first), then name. Empty when
             nothing matches (see `suggest`); several when the text is ambiguous.
         """
-        folded = names.fold(text)
+        folded = fold(text)
         if not folded.strip(" ,"):
             return []
         if "," in folded:
@@ -329,18 +331,3 @@ def _text(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def to_date(value: Any) -> dt.date | None:
-    """A date from whatever a frame holds: date, Timestamp, ISO text, None, NaT or NaN."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value) if value.strip() else None
-    if pd.isna(value):
-        return None
-    return pd.Timestamp(value).date()

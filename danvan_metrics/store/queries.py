@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from danvan_metrics.core.dates import REFORM_DAY
+from danvan_metrics.core.kinds import finish_aggregate
 from danvan_metrics.core.model import DUMP_COLUMNS, Metric, MetricKind, Period
 from danvan_metrics.store.connection import Store
 
@@ -306,66 +308,7 @@ def aggregate(
         """,
             {"metric": metric_id, "start": start, "end": end, "units": _units_param(units)},
         ).df()
-    return _finish_aggregate(frame, MetricKind(found[0]))
-
-
-def _finish_aggregate(frame: pd.DataFrame, kind: MetricKind) -> pd.DataFrame:
-    values: list[float | None] = []
-    reasons: list[str | None] = []
-    for row in frame.itertuples(index=False):
-        if kind is MetricKind.RATE:
-            complete = row.n_numerators == row.n_figures and row.n_denominators == row.n_figures
-            if not complete:
-                values.append(None)
-                reasons.append(
-                    "Không cộng dồn được tỷ lệ: có số liệu thiếu tử số hoặc mẫu số (không lấy trung bình các tỷ lệ)."
-                )
-            elif not row.denominator:
-                values.append(None)
-                reasons.append("Không tính được tỷ lệ: mẫu số bằng 0.")
-            else:
-                values.append(100.0 * row.numerator / row.denominator)
-                reasons.append(None)
-        elif kind is MetricKind.STOCK:
-            values.append(row.value_latest)
-            reasons.append(None)
-        else:
-            values.append(row.value_sum)
-            reasons.append(None)
-    out = frame[["unit_id", "unit_name", "n_figures", "numerator", "denominator", "period_start", "period_end"]].copy()
-    out["value"] = pd.array(values, dtype="Float64")
-    out["qualifier"] = [combine_qualifiers(list(q), kind) for q in frame["qualifiers"]]
-    out["period_labels"] = frame["period_labels"].map(list)
-    out["reason"] = pd.array(reasons, dtype="str")
-    if kind is not MetricKind.RATE:
-        out["numerator"] = pd.NA
-        out["denominator"] = pd.NA
-    return out
-
-
-def combine_qualifiers(qualifiers: Sequence[str], kind: MetricKind = MetricKind.COUNT) -> str:
-    """The qualifier of a sum of figures: "> 650" plus "= 100" is "> 750"; any estimate makes "~".
-
-    For a stock (latest value) the latest figure's qualifier stands.
-    """
-    if not qualifiers:
-        return "="
-    if kind is MetricKind.STOCK:
-        return qualifiers[-1]
-    found = set(qualifiers)
-    lower = {">", ">="}
-    upper = {"<", "<="}
-    if "~" in found or (found & lower and found & upper):
-        return "~"
-    if ">" in found:
-        return ">"
-    if ">=" in found:
-        return ">="
-    if "<" in found:
-        return "<"
-    if "<=" in found:
-        return "<="
-    return "="
+    return finish_aggregate(frame, MetricKind(found[0]))
 
 
 def last_updated(store: Store) -> dt.datetime | None:
@@ -483,7 +426,7 @@ def unit_picker(store: Store) -> pd.DataFrame:
         SELECT u.unit_id, u.name, u.level, u.kind, u.valid_from, u.valid_to,
                CASE WHEN u.level = 'province' THEN u.name
                     WHEN p.level = 'province' THEN p.name ELSE g.name END AS province_name,
-               CASE WHEN u.valid_to IS NOT NULL AND u.valid_to < DATE '2025-07-01' THEN 'before' ELSE 'after' END
+               CASE WHEN u.valid_to IS NOT NULL AND u.valid_to < $reform::DATE THEN 'before' ELSE 'after' END
                    AS era,
                r.unit_id IS NOT NULL AS has_figures
         FROM units u
@@ -494,6 +437,7 @@ def unit_picker(store: Store) -> pd.DataFrame:
         ORDER BY regexp_replace(province_name, '^(Thành phố|Tỉnh) ', ''), era DESC,
                  CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, u.name
         """,
+        {"reform": REFORM_DAY},
     )
 
 
@@ -551,7 +495,7 @@ def coverage_by_province(store: Store) -> pd.DataFrame:
             LEFT JOIN units g ON g.unit_id = p.parent_id
         )
         SELECT x.province_id AS unit_id, v.name AS unit_name,
-               CASE WHEN v.valid_to IS NOT NULL AND v.valid_to < DATE '2025-07-01' THEN 'before' ELSE 'after' END
+               CASE WHEN v.valid_to IS NOT NULL AND v.valid_to < $reform::DATE THEN 'before' ELSE 'after' END
                    AS era,
                m.category, sum(x.n)::BIGINT AS n_figures, count(DISTINCT x.metric_id) AS n_metrics,
                count(DISTINCT x.unit_id) AS n_units, max(x.latest_end) AS latest_end,
@@ -562,6 +506,7 @@ def coverage_by_province(store: Store) -> pd.DataFrame:
         GROUP BY ALL
         ORDER BY unit_name, era, m.category
         """,
+        {"reform": REFORM_DAY},
     )
 
 

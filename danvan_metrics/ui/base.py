@@ -393,7 +393,7 @@ def _signed(gap: float, metric: Metric) -> str:
     """A gap as "+1,20 điểm %" / "−3 lượt": positive means better than the reference."""
     if pd.isna(gap) or abs(gap) < 10.0 ** (-metric.decimals) / 2:
         return "0"
-    unit = "điểm %" if metric.unit == "%" else metric.unit
+    unit = "điểm %" if metric.is_percent else metric.unit
     sign = "+" if gap > 0 else "−"
     return f"{sign}{format_measure(abs(gap), unit, metric.decimals)}"
 
