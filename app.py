@@ -10,7 +10,7 @@ from danvan_metrics.core import config
 from danvan_metrics.core.messages import APP_TITLE, DEMO_PAGE_NOTE, SIDEBAR_NOTE, UNEXPECTED_ERROR
 from danvan_metrics.store.connection import MixedDataError, StoreBusyError, StoreUnavailableError
 from danvan_metrics.ui import auth as ui_auth
-from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import cache, presentation, questions, widgets
 from danvan_metrics.ui import slides as ui_slides
 
 st.set_page_config(page_title=APP_TITLE, page_icon="📊", layout="wide")
@@ -28,7 +28,7 @@ ACCOUNT_PAGE = st.Page("pages/sign_in.py", title="Tài khoản", icon=":material
 AUDIT_PAGE = st.Page("pages/audit_log.py", title="Nhật ký", icon=":material/history:", url_path="nhat-ky")
 
 try:
-    store = ui.get_store()
+    store = cache.get_store()
     account = ui_auth.current_user()
     work = [
         UPLOAD_PAGE,
@@ -39,12 +39,12 @@ try:
         st.navigation([SIGN_IN_PAGE]).run()
         st.stop()
     page = st.navigation({"Số liệu": VIEW_PAGES, "Cập nhật": work})
-    ui.st_my_unit(ui.query("units_with_figures"))
-    ui.st_presentation_toggle()
+    widgets.st_my_unit(questions.units_with_figures())
+    presentation.st_presentation_toggle()
     ui_slides.st_deck_sidebar()
     ui_slides.st_export_failures()  # a download that failed since the last run says so here
     ui_auth.st_account_box(store)
-    ui.st_presentation_frame()
+    presentation.st_presentation_frame()
     if config.demo_mode():  # synthetic figures: every page says so, in the page and in every chart
         st.warning(DEMO_PAGE_NOTE)
     st.sidebar.caption(SIDEBAR_NOTE)

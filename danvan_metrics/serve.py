@@ -21,7 +21,8 @@ PAGE_MODULES = (
     "danvan_metrics.ui.upload",
     "danvan_metrics.ui.auth",
     "danvan_metrics.figures.views",
-    "danvan_metrics.ui.base",
+    "danvan_metrics.ui.questions",
+    "danvan_metrics.ui.cards",
 )
 
 

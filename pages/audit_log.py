@@ -4,7 +4,7 @@ import streamlit as st
 
 from danvan_metrics.auth.audit import ACTION_LABELS
 from danvan_metrics.ui import auth as ui_auth
-from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import cards, questions, tables, widgets
 
 st.title("Nhật ký hoạt động")
 if not ui_auth.is_admin(ui_auth.current_user()):
@@ -12,8 +12,8 @@ if not ui_auth.is_admin(ui_auth.current_user()):
     st.stop()
 
 # 1. Filters
-log = ui.query("audit_log")
-actions = ui.st_url_multiselect("Loại hoạt động", list(ACTION_LABELS), key="audit_actions", param="loai",
+log = questions.audit_log()
+actions = widgets.st_url_multiselect("Loại hoạt động", list(ACTION_LABELS), key="audit_actions", param="loai",
                                 format_func=ACTION_LABELS.__getitem__, placeholder="Tất cả")  # fmt: skip
 if actions:
     log = log[log["action"].isin(actions)]
@@ -22,16 +22,16 @@ if actions:
 if log.empty:
     st.caption("Chưa có hoạt động nào khớp bộ lọc.")
 else:
-    st.dataframe(ui.audit_table(log), hide_index=True, width="stretch", column_config=ui.WIDE_LAST_COLUMN)
-    ui.st_table_downloads(log, "nhat-ky", *actions, key="audit_download", sheet_title="Nhật ký",
-                          prepare=lambda frame: ui.audit_table(frame, for_file=True))  # fmt: skip
+    st.dataframe(tables.audit_table(log), hide_index=True, width="stretch", column_config=tables.WIDE_LAST_COLUMN)
+    cards.st_table_downloads(log, "nhat-ky", *actions, key="audit_download", sheet_title="Nhật ký",
+                          prepare=lambda frame: tables.audit_table(frame, for_file=True))  # fmt: skip
 
 # 3. Every upload
 st.header("Các lần tải lên")
-uploads = ui.query("upload_log")
+uploads = questions.upload_log()
 if uploads.empty:
     st.caption("Chưa có lần tải lên nào.")
 else:
-    st.dataframe(ui.uploads_table(uploads), hide_index=True, width="stretch")
-    ui.st_table_downloads(uploads, "cac-lan-tai-len", key="audit_uploads_download", sheet_title="Các lần tải lên",
-                          prepare=lambda frame: ui.uploads_table(frame, for_file=True))  # fmt: skip
+    st.dataframe(tables.uploads_table(uploads), hide_index=True, width="stretch")
+    cards.st_table_downloads(uploads, "cac-lan-tai-len", key="audit_uploads_download", sheet_title="Các lần tải lên",
+                          prepare=lambda frame: tables.uploads_table(frame, for_file=True))  # fmt: skip

@@ -8,13 +8,13 @@ from danvan_metrics.core import messages
 from danvan_metrics.core.formats import format_datetime, format_number
 from danvan_metrics.figures import analysis
 from danvan_metrics.figures.charts import build_coverage_figure
-from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import cards, questions, widgets
 
 # 1. Header: how much data, how fresh
 st.title("Tổng quan dân vận chính quyền")
-units = ui.query("units_with_figures")
-catalog = ui.query("metrics")
-summary = ui.query("store_summary").iloc[0]
+units = questions.units_with_figures()
+catalog = questions.metrics()
+summary = questions.store_summary().iloc[0]
 if not summary["n_figures"]:
     st.info(messages.NO_DATA)
     st.stop()
@@ -22,12 +22,12 @@ at_scale = analysis.needs_scale_view(len(units))
 st.caption(
     f"{format_number(summary['n_figures'])} số liệu · {format_number(len(units))} đơn vị · "
     f"{summary['n_metrics']} chỉ tiêu có số liệu · "
-    f"cập nhật {format_datetime(ui.query('last_updated'))}. {messages.SOURCE_NOTE}"
+    f"cập nhật {format_datetime(questions.last_updated())}. {messages.SOURCE_NOTE}"
 )
 
 # 2. Headline cards per unit (my unit first), former units marked as such
-mine = ui.my_unit()
-names = ui.unit_names()
+mine = widgets.my_unit()
+names = questions.unit_names()
 ordered = sorted(units.itertuples(index=False), key=lambda u: (u.unit_id != mine, u.name))
 if at_scale:  # cards for thousands of units do not read: only my unit's
     ordered = [u for u in ordered if u.unit_id == mine]
@@ -37,24 +37,24 @@ for unit in ordered:
     head, link = st.columns([4, 1], vertical_alignment="bottom")
     head.subheader(names.get(unit.unit_id, unit.name) + (" ★" if unit.unit_id == mine else ""))
     link.page_link("pages/unit_profile.py", label="Xem hồ sơ →", query_params={"don_vi": unit.unit_id})
-    cards = analysis.headline_figures(ui.query("unit_profile", unit.unit_id))
-    for column, (_, row) in zip(st.columns(4), cards.iterrows(), strict=False):
+    headline = analysis.headline_figures(questions.unit_profile(unit.unit_id))
+    for column, (_, row) in zip(st.columns(4), headline.iterrows(), strict=False):
         with column:
-            ui.st_figure_card(row)
+            cards.st_figure_card(row)
 
 # 3. Coverage: which unit has data in which field, and how recent
 st.header("Số liệu hiện có")
 categories = sorted(catalog["category"].unique())
 if at_scale:
-    matrix = analysis.coverage_by_province_matrix(ui.query("coverage_by_province"), categories)
+    matrix = analysis.coverage_by_province_matrix(questions.coverage_by_province(), categories)
     st.caption("Gộp theo tỉnh, thành phố: số con số của các đơn vị trong tỉnh theo lĩnh vực.")
 else:
-    matrix = analysis.coverage_matrix(ui.query("coverage"), units, categories)
+    matrix = analysis.coverage_matrix(questions.coverage(), units, categories)
 today = dt.date.today()
 # The note cites every source document the heatmap counts figures from (not a retracted upload).
-cited = ui.query("sources").query("n_figures > 0")
+cited = questions.sources().query("n_figures > 0")
 cited = cited.rename(columns={"publisher": "source_publisher", "published": "source_published"})
-ui.st_chart(
+cards.st_chart(
     build_coverage_figure(matrix, today, "tỉnh, thành phố" if at_scale else "đơn vị"),
     key="coverage_chart",
     frame=cited[["source_publisher", "source_published"]],
@@ -64,4 +64,4 @@ st.caption("Ô trắng: chưa có số liệu của lĩnh vực đó — đơn v
 if at_scale:
     st.caption("Toàn bộ số liệu quá lớn để tải trong trình duyệt: dùng `python -m danvan_metrics dump`.")
 else:
-    ui.st_downloads(ui.query("figures"), "tong-quan", "tat-ca-so-lieu", key="overview_download")
+    cards.st_downloads(questions.figures(), "tong-quan", "tat-ca-so-lieu", key="overview_download")

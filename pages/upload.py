@@ -4,7 +4,7 @@ import streamlit as st
 
 from danvan_metrics.ingest.template import template_csv
 from danvan_metrics.ui import auth as ui_auth
-from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import cache, widgets
 from danvan_metrics.ui import upload as ui_upload
 
 st.title("Tải lên số liệu quý")
@@ -13,7 +13,7 @@ account = ui_auth.current_user()
 # 1. Who may upload
 if not ui_auth.is_editor(account):
     st.info("Chỉ cán bộ được giao (biên tập viên, quản trị) mới tải lên hoặc rút lại số liệu.")
-    ui_auth.st_sign_in_form(ui.get_store())
+    ui_auth.st_sign_in_form(cache.get_store())
     st.stop()
 assert account is not None
 
@@ -28,7 +28,7 @@ right.download_button("⬇ Mẫu CSV", template_csv(), file_name="mau-so-lieu-qu
 
 # 3. Upload, check, preview, commit
 st.subheader("2. Tải tệp lên và kiểm tra")
-upload = ui.st_file_uploader("Chọn tệp .xlsx hoặc .csv", ["xlsx", "csv", "txt", "tsv"], key="upload_file")
+upload = widgets.st_file_uploader("Chọn tệp .xlsx hoặc .csv", ["xlsx", "csv", "txt", "tsv"], key="upload_file")
 if upload is not None:
     ui_upload.st_preview_and_commit(upload.getvalue(), upload.name, account)
 

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from danvan_metrics.core.model import CURATED_FILES
+
+if TYPE_CHECKING:
+    from danvan_metrics.services.uploads import Preview
+    from danvan_metrics.store.connection import Store
 
 SOURCE_ID = "synthetic_fixture"
 QUOTE_NAME = 'Phường "Đồng Xuân" & O\'Neil'
@@ -248,3 +253,30 @@ def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None
         writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+TEST_PASSWORD = "mat-khau-kiem-thu-1"  # accounts of the tests' own temporary state directories
+ADMIN_NAMES = frozenset({"admin", "quan.tri", "quantri"})
+
+
+def ensure_account(store: Store, name: str, role: str | None = None, units: tuple[str, ...] = ()) -> str:
+    """An active account ``name`` in the store's state directory (admin for `ADMIN_NAMES`, else editor)."""
+    from danvan_metrics.auth import accounts
+
+    if accounts.get(name, store.home) is None:
+        accounts.add(name, TEST_PASSWORD, role or ("admin" if name in ADMIN_NAMES else "editor"), units, store.home)
+    return name
+
+
+def commit_as(store: Store, preview: Preview, data: bytes, name: str = "editor1") -> str:
+    """Commit through the write service as ``name`` (the account is created if missing)."""
+    from danvan_metrics.services import writes
+
+    return writes.commit_upload(store, ensure_account(store, name), preview, data, channel="kiểm thử")
+
+
+def retract_as(store: Store, upload_id: str, name: str = "admin") -> int:
+    """Retract through the write service as ``name`` (the account is created if missing)."""
+    from danvan_metrics.services import writes
+
+    return writes.retract_upload(store, ensure_account(store, name), upload_id, channel="kiểm thử")

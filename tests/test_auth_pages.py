@@ -16,6 +16,7 @@ from danvan_metrics.core.messages import UNEXPECTED_ERROR
 from danvan_metrics.services import uploads
 from danvan_metrics.store.connection import open_store
 from tests.apptest_helpers import open_app, page_text
+from tests.fixtures import commit_as
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 
@@ -169,7 +170,7 @@ def _commit_as(name: str, text: str) -> str:
     data = text.encode()
     preview = uploads.prepare(store, data, f"{name}.csv", resolver_for(store))
     assert preview.ok, preview.errors
-    return uploads.commit(store, preview, data, name)
+    return commit_as(store, preview, data, name)
 
 
 HEADER = "ma_don_vi,nam,quy,ma_chi_tieu,gia_tri\n"
@@ -193,16 +194,18 @@ def test_an_editor_may_retract_only_their_own_uploads_and_an_admin_any() -> None
 
 
 def test_an_editor_limited_to_a_unit_cannot_upload_for_another() -> None:
+    from danvan_metrics.services import writes
     from danvan_metrics.store.resolving import resolver_for
-    from danvan_metrics.ui.upload import permission_issues
 
-    editor = accounts.add("phuong", PASSWORD, "editor", ["pre-d009"], home=_home())
+    accounts.add("phuong", PASSWORD, "editor", ["pre-d009"], home=_home())
     store = open_store()
     data = (HEADER + "pre-d001,2024,1,citizen_receptions,120\n").encode()
     preview = uploads.prepare(store, data, "q1.csv", resolver_for(store))
-    assert [i.describe("q1.csv") for i in permission_issues(preview, editor)] == [
+    assert [i.describe("q1.csv") for i in writes.refusals(store, "phuong", preview)] == [
         "tệp q1.csv, dòng 2, cột ma_don_vi: tài khoản phuong không được tải lên số liệu của Quận Ba Đình"
     ]
+    with pytest.raises(writes.WriteRefused):
+        writes.commit_upload(store, "phuong", preview, data, channel="kiểm thử")
 
 
 def test_viewing_can_require_sign_in_by_configuration(monkeypatch: pytest.MonkeyPatch) -> None:

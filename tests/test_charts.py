@@ -264,7 +264,7 @@ def test_the_trend_legend_and_the_source_line_each_have_their_own_band(real_stor
         assert (legend.orientation, legend.yref, legend.y, legend.yanchor) == ("h", "container", 0, "bottom")
         (source,) = [a for a in figure.layout.annotations if a.name == charts.FOOTNOTE]
         size = source.font.size
-        source_bottom = -source.yshift + charts._block_height(len(lines_of(source.text)), size)
+        source_bottom = -source.yshift + charts.block_height(len(lines_of(source.text)), size)
         assert source.yanchor == "top" and source_bottom + charts.legend_height(figure) <= figure.layout.margin.b
         ticks = charts.tick_labels(figure.layout.yaxis.to_plotly_json())
         size = figure.layout.yaxis.tickfont.size or charts.BASE_FONT_SIZE

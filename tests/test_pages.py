@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import APP, chart_specs, open_app, page_text, table_text
+from tests.fixtures import commit_as, retract_as
 
 PAGES = ["", "pages/compare.py", "pages/trends.py", "pages/unit_profile.py", "pages/data_sources.py"]
 
@@ -305,15 +306,14 @@ def _commit(name: str, rows: str) -> str:
     data = ("ma_don_vi,nam,quy,ma_chi_tieu,gia_tri\n" + rows).encode()
     preview = uploads.prepare(store, data, "q1-2024.csv", resolver_for(store))
     assert preview.ok, preview.errors
-    return uploads.commit(store, preview, data, name)
+    return commit_as(store, preview, data, name)
 
 
 def test_a_retracted_upload_is_marked_so_under_its_source_and_no_longer_cited() -> None:
-    from danvan_metrics.services import uploads
     from danvan_metrics.store.connection import open_store
 
     upload_id = _commit("lan.tai", "pre-d001,2024,1,citizen_receptions,120\n")
-    uploads.retract(open_store(), upload_id, "quan.tri")
+    retract_as(open_store(), upload_id, "quan.tri")
     at = open_app("pages/data_sources.py")
     labels = [e.label for e in at.expander if "q1\\-2024" in e.label]  # shown literally (`ui.md_text`)
     assert len(labels) == 1 and labels[0].endswith("· đã rút lại")
@@ -342,7 +342,7 @@ def test_the_log_files_have_vietnamese_headers_sortable_times_and_no_formula() -
     import pandas as pd
 
     from danvan_metrics.export import tables as export
-    from danvan_metrics.ui import base as ui
+    from danvan_metrics.ui import tables as ui
 
     when = pd.Timestamp("2026-01-02 08:30")
     log = pd.DataFrame({"happened_at": [when], "actor": ["=1+1"], "action": ["sign_in_failed"], "detail": [None]})

@@ -23,6 +23,7 @@ from danvan_metrics.services import uploads
 from danvan_metrics.store.connection import Store, StoreUnavailableError
 from danvan_metrics.store.resolving import resolver_for
 from tests.apptest_helpers import open_app, page_text
+from tests.fixtures import commit_as
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOSTILE_NAME = "\x1b[2K\x1b[1A\x1b]0;pwned\x07ok.csv"
@@ -42,7 +43,7 @@ def _damage(home: Path) -> None:
 def test_the_upload_list_shows_escape_codes_in_file_names_instead_of_obeying_them(real_store: Store) -> None:
     data = b"ma_don_vi,nam,quy,ma_chi_tieu,gia_tri\npre-d001,2024,1,citizen_receptions,120\n"
     preview = uploads.prepare(real_store, data, HOSTILE_NAME, resolver_for(real_store), today=dt.date(2026, 11, 1))
-    uploads.commit(real_store, preview, data, "bien.tap")
+    commit_as(real_store, preview, data, "bien.tap")
     code, out, _ = _cli("--home", str(real_store.home), "uploads")
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out

@@ -9,6 +9,7 @@ from danvan_metrics.services import uploads
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from danvan_metrics.store.resolving import resolver_for
+from tests.fixtures import commit_as
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = "ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri\n"
@@ -45,7 +46,7 @@ def test_an_ambiguous_name_offers_its_candidates_and_a_choice_resolves_it(real_s
     chosen = _prepare(real_store, rows, {"Đa Krông": "pre-d467"})
     assert chosen.ok and {r.unit_id for r in chosen.validation.rows} == {"pre-d467"}
     assert chosen.choices == {"Đa Krông": "pre-d467"}
-    upload_id = uploads.commit(real_store, chosen, (HEADER + rows).encode(), "bien.tap")
+    upload_id = commit_as(real_store, chosen, (HEADER + rows).encode(), "bien.tap")
     log = queries.upload_log(real_store).set_index("upload_id")
     assert log.loc[upload_id, "choices"] == "“Đa Krông” là pre-d467"
     audit = queries.audit_log(real_store)
@@ -67,7 +68,7 @@ def test_the_templates_drop_down_values_are_read(real_store: Store) -> None:
 
 def test_a_jump_is_measured_against_the_figures_as_they_will_stand(real_store: Store) -> None:
     stored = _prepare(real_store, "pre-d001,,2024,1,citizen_receptions,61\n")
-    uploads.commit(real_store, stored, (HEADER + "pre-d001,,2024,1,citizen_receptions,61\n").encode(), "bien.tap")
+    commit_as(real_store, stored, (HEADER + "pre-d001,,2024,1,citizen_receptions,61\n").encode(), "bien.tap")
     # Alone, 610 after a stored 61 is a tenfold jump worth a warning.
     alone = _prepare(real_store, "pre-d001,,2024,2,citizen_receptions,610\n")
     assert any("thay đổi lớn so với kỳ trước" in w.message for w in alone.warnings)

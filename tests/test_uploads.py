@@ -12,6 +12,7 @@ from danvan_metrics.core.text import fold_key
 from danvan_metrics.services import uploads
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
+from tests.fixtures import commit_as, retract_as
 
 TODAY = dt.date(2024, 6, 1)
 HEADER = "ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri,tu_so,mau_so,ghi_chu\n"
@@ -58,7 +59,7 @@ def test_a_valid_file_previews_then_commits_and_shows_in_queries(fixture_store: 
     assert preview.ok and preview.rows_added == 2 and preview.rows_replaced == 0
     assert _current(fixture_store, "t-d1", "complaints_resolved_rate")[-1][0] == "Quý 2/2023"  # nothing written yet
     version = fixture_store.data_version()
-    upload_id = uploads.commit(fixture_store, preview, data, "editor1")
+    upload_id = commit_as(fixture_store, preview, data, "editor1")
     assert fixture_store.data_version() != version
     assert _current(fixture_store, "t-d1", "complaints_resolved_rate")[-1] == ("Quý 1/2024", 90.0)
     assert ("Quý 1/2024", 1250.0) in _current(fixture_store, "t-d2", "citizen_receptions")
@@ -74,25 +75,25 @@ def test_a_valid_file_previews_then_commits_and_shows_in_queries(fixture_store: 
 def test_the_same_file_twice_is_recognised(fixture_store: Store) -> None:
     text = HEADER + "t-d2,,2024,1,citizen_receptions,1250,,,\n"
     preview, data = _prepare(fixture_store, text)
-    uploads.commit(fixture_store, preview, data, "editor1")
+    commit_as(fixture_store, preview, data, "editor1")
     again, _ = _prepare(fixture_store, text, "ban-sao.csv")
     assert again.duplicate_of is not None and not again.ok
     with pytest.raises(uploads.UploadError, match="đã được tải lên"):
-        uploads.commit(fixture_store, again, data, "editor1")
+        commit_as(fixture_store, again, data, "editor1")
 
 
 def test_a_replacement_keeps_history_and_retracting_it_restores_the_old_figure(fixture_store: Store) -> None:
     first, data1 = _prepare(fixture_store, HEADER + "t-d2,,2024,1,citizen_receptions,1250,,,\n")
-    uploads.commit(fixture_store, first, data1, "editor1")
+    commit_as(fixture_store, first, data1, "editor1")
     second, data2 = _prepare(fixture_store, HEADER + "t-d2,,2024,1,citizen_receptions,1300,,,sửa số\n")
     assert second.rows_replaced == 1
     assert any("1.250 lượt → 1.300 lượt" in w.message for w in second.warnings)
-    upload_id = uploads.commit(fixture_store, second, data2, "editor2")
+    upload_id = commit_as(fixture_store, second, data2, "editor2")
     assert ("Quý 1/2024", 1300.0) in _current(fixture_store, "t-d2", "citizen_receptions")
-    assert uploads.retract(fixture_store, upload_id, "admin") == 1
+    assert retract_as(fixture_store, upload_id, "admin") == 1
     assert ("Quý 1/2024", 1250.0) in _current(fixture_store, "t-d2", "citizen_receptions")
     with pytest.raises(uploads.UploadError, match="đã được rút lại"):
-        uploads.retract(fixture_store, upload_id, "admin")
+        retract_as(fixture_store, upload_id, "admin")
 
 
 def test_a_rejected_file_changes_nothing(fixture_store: Store) -> None:
@@ -104,7 +105,7 @@ def test_a_rejected_file_changes_nothing(fixture_store: Store) -> None:
         "tệp quy1.csv, dòng 3, cột ma_don_vi: không tìm thấy đơn vị “t-d9”."
     ]
     with pytest.raises(uploads.UploadError):
-        uploads.commit(fixture_store, preview, data, "editor1")
+        commit_as(fixture_store, preview, data, "editor1")
     assert queries.dump(fixture_store).equals(before)
     assert not (fixture_store.home / "uploads").exists()
 
@@ -135,16 +136,16 @@ def test_a_units_profile_and_the_pickers_follow_every_commit_and_retraction(fixt
     _copies_match(fixture_store)
     before = len(queries.unit_profile(fixture_store, "t-d2"))
     first, data1 = _prepare(fixture_store, HEADER + "t-d2,,2024,1,citizen_receptions,1250,,,\n")
-    uploads.commit(fixture_store, first, data1, "editor1")
+    commit_as(fixture_store, first, data1, "editor1")
     _copies_match(fixture_store)
     second, data2 = _prepare(fixture_store, HEADER + "t-d2,,2024,1,citizen_receptions,1300,,,sửa số\n")
-    upload_id = uploads.commit(fixture_store, second, data2, "editor2")
+    upload_id = commit_as(fixture_store, second, data2, "editor2")
     _copies_match(fixture_store)
     profile = queries.unit_profile(fixture_store, "t-d2")
     assert len(profile) == before + 1 and 1300.0 in set(profile["value"])
     newest = queries.figures(fixture_store, units=["t-d2"], metrics=["citizen_receptions"], limit=1)
     assert newest["value"].iloc[0] == 1300.0
-    uploads.retract(fixture_store, upload_id, "admin")
+    retract_as(fixture_store, upload_id, "admin")
     _copies_match(fixture_store)
     assert 1250.0 in set(queries.unit_profile(fixture_store, "t-d2")["value"])
     summary = queries.store_summary(fixture_store).iloc[0]

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from danvan_metrics.ui.base import WORD_JOINER, md_text
+from danvan_metrics.ui.text import WORD_JOINER, md_text
 
 # Streamlit 1.67, frontend: what it rewrites or replaces, and on what text.
 ICON_SOURCE = ":material/"  # replaced by ":material_" in the raw source, before parsing

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from danvan_metrics.auth import accounts, audit
+from danvan_metrics.auth import accounts
 from danvan_metrics.core import config
 from danvan_metrics.core.model import Period
 from danvan_metrics.export.chart_spec import ChartSpec, CompareSpec, TrendSpec, slide_for, units_of
@@ -161,20 +161,20 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _cmd_user(args: argparse.Namespace) -> int:
+    from danvan_metrics.services import writes
+
     home = args.home or config.state_dir()
     store = open_store(args.home)
-    actor = f"cli:{getpass.getuser()}"
+    operator = writes.Operator(getpass.getuser())
     if args.user_command == "add":
-        account = accounts.add(args.name, _read_password(args), args.role, args.units or (), home, args.email)
-        audit.record(store, actor, audit.Action.ACCOUNT, f"tạo {account.name} ({account.role})")
+        account = writes.add_account(store, operator, args.name, _read_password(args), args.role, args.units or (),
+                                     args.email)  # fmt: skip
         print(f"Đã tạo tài khoản {account.name} ({accounts.ROLE_LABELS[account.role]}).")
     elif args.user_command == "passwd":
-        accounts.set_password(args.name, _read_password(args), home)
-        audit.record(store, actor, audit.Action.ACCOUNT, f"đổi mật khẩu {args.name}")
+        writes.set_password(store, operator, args.name, _read_password(args))
         print(f"Đã đổi mật khẩu của {args.name}.")
     elif args.user_command in ("disable", "enable"):
-        accounts.set_disabled(args.name, args.user_command == "disable", home)
-        audit.record(store, actor, audit.Action.ACCOUNT, f"{args.user_command} {args.name}")
+        writes.set_disabled(store, operator, args.name, args.user_command == "disable")
         print(f"Đã {'vô hiệu hóa' if args.user_command == 'disable' else 'kích hoạt lại'} tài khoản {args.name}.")
     else:
         for account in accounts.list_accounts(home):
@@ -211,25 +211,18 @@ def _add_user_commands(sub: Any) -> None:
     user.set_defaults(func=_cmd_user)
 
 
-def _editor(args: argparse.Namespace) -> accounts.Account | None:
-    """The active editor or admin account named by ``--by``; None (and a message) otherwise."""
-    account = accounts.get(args.by or "", args.home or config.state_dir())
-    if account is None or account.disabled or account.role not in (accounts.Role.EDITOR, accounts.Role.ADMIN):
-        print("Cần --by TÊN của một tài khoản biên tập viên hoặc quản trị đang hoạt động.", file=sys.stderr)
-        return None
-    return account
+NEED_EDITOR = "Cần --by TÊN của một tài khoản biên tập viên hoặc quản trị đang hoạt động."
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from danvan_metrics.services import uploads
+    from danvan_metrics.services import uploads, writes
     from danvan_metrics.store.resolving import resolver_for
 
     store = open_store(args.home)
-    account = None
-    if not args.dry_run:
-        account = _editor(args)
-        if account is None:
-            return 2
+    actor: writes.Actor = args.by or writes.Operator(getpass.getuser())
+    if not args.dry_run and not args.by and not store.synthetic:
+        print(NEED_EDITOR, file=sys.stderr)
+        return 2
     try:
         data = args.file.read_bytes()
     except FileNotFoundError:
@@ -243,19 +236,19 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         return 1
     preview = uploads.prepare(store, data, args.file.name, resolver_for(store))
     errors = list(preview.errors)
-    if account is not None:
-        errors += [
-            uploads.Issue(row.row, None, f"tài khoản {account.name} không được tải lên số liệu của {row.unit_name}")
-            for row in preview.validation.rows
-            if not account.may_upload_for(row.unit_id)
-        ]
+    if not args.dry_run:
+        refused = writes.refusals(store, actor, preview)
+        if refused and refused[0].row is None:
+            print(NEED_EDITOR, file=sys.stderr)
+            return 2
+        errors += refused
     if preview.duplicate_of is not None:
         prior = preview.duplicate_of
         errors.append(uploads.Issue(None, None, f"tệp này đã được tải lên lúc {prior.uploaded_at:%d/%m/%Y %H:%M} "
                                                 f"(mã {prior.upload_id})"))  # fmt: skip
     upload_id = None
-    if not errors and account is not None:
-        upload_id = uploads.commit(store, preview, data, account.name, channel="dòng lệnh")
+    if not errors and not args.dry_run:
+        upload_id = writes.commit_upload(store, actor, preview, data, channel=writes.CHANNEL_CLI)
     status = "rejected" if errors else ("valid" if args.dry_run else "committed")
     report = {
         "status": status,
@@ -301,19 +294,17 @@ def _cmd_uploads(args: argparse.Namespace) -> int:
 
 
 def _cmd_retract(args: argparse.Namespace) -> int:
-    from danvan_metrics.services import uploads
+    from danvan_metrics.services import uploads, writes
 
     store = open_store(args.home)
-    account = _editor(args)
-    log = queries.upload_log(store)
-    row = log[log["upload_id"] == args.upload_id]
-    if account is None:
-        return 2
-    if account.role != accounts.Role.ADMIN and not row["uploaded_by"].eq(account.name).all():
-        print("Biên tập viên chỉ được rút lại lần tải lên của chính mình.", file=sys.stderr)
+    if not args.by:
+        print(NEED_EDITOR, file=sys.stderr)
         return 2
     try:
-        count = uploads.retract(store, args.upload_id, account.name, channel="dòng lệnh")
+        count = writes.retract_upload(store, args.by, args.upload_id, channel=writes.CHANNEL_CLI)
+    except writes.WriteRefused as refused:
+        print(refused.message, file=sys.stderr)
+        return 2
     except uploads.UploadError as exc:
         print(str(exc), file=sys.stderr)
         return 1

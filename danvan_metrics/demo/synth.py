@@ -513,7 +513,7 @@ def load(out: Path, home: Path, *, late: bool = True, skip: Sequence[Path] = ())
     Raises:
         ValueError: ``home`` is the default state directory, or a late file is rejected.
     """
-    from danvan_metrics.services import uploads
+    from danvan_metrics.services import uploads, writes
     from danvan_metrics.store.resolving import resolver_for
 
     if home.resolve() == config.DEFAULT_HOME.resolve():
@@ -535,7 +535,9 @@ def load(out: Path, home: Path, *, late: bool = True, skip: Sequence[Path] = ())
         if not preview.ok:
             first = preview.errors[0].describe(path.name) if preview.errors else "không có dòng nào"
             raise ValueError(f"Tệp mẫu nộp muộn bị từ chối: {first}")
-        committed.append(uploads.commit(store, preview, data, UPLOADER))
+        committed.append(
+            writes.commit_upload(store, writes.Operator(UPLOADER, prefix=""), preview, data, channel="dữ liệu mẫu")
+        )
     return store, committed
 
 

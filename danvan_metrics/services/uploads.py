@@ -1,11 +1,11 @@
-"""The write path for quarterly uploads: preview, commit all-or-nothing, retract.
+"""Quarterly uploads before they are written: preview, archive, and what the upload log holds.
 
 1. `prepare` reads and validates a file against the store and says what would change;
    nothing is written.
-2. `commit` archives the file byte-for-byte (named by its SHA-256) in the state directory,
-   then adds its rows in one transaction, with an entry in the upload log.
-3. `retract` withdraws an upload: its figures leave every chart, the log keeps it, and
-   what it replaced becomes current again. Nothing is ever deleted.
+2. `writes.commit_upload` (the write service) archives the file byte-for-byte (`archive`, named by
+   its SHA-256) in the state directory, then adds its rows in one transaction.
+3. `writes.retract_upload` withdraws an upload: its figures leave every chart, the log keeps it,
+   and what it replaced becomes current again. Nothing is ever deleted.
 
 Writers in several processes are serialised by the database file's lock (see `store`).
 """
@@ -18,15 +18,12 @@ import functools
 import hashlib
 import os
 import secrets
-import signal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-import duckdb
 import pandas as pd
 
-from danvan_metrics.auth.audit import Action
 from danvan_metrics.core import config
 from danvan_metrics.core.model import Metric
 from danvan_metrics.core.text import fold_key
@@ -43,7 +40,7 @@ from danvan_metrics.ingest.validate import (
     warnings_for,
 )
 from danvan_metrics.store import queries, sql
-from danvan_metrics.store.connection import Store, _bump_version
+from danvan_metrics.store.connection import Store
 
 UPLOAD_SOURCE_PREFIX = "upload:"
 
@@ -204,12 +201,6 @@ def _stored_for(
     return same, previous
 
 
-def _fault(point: str) -> None:
-    """Fault injection for the crash tests: die here, as a power cut would, when asked to."""
-    if os.environ.get("DANVAN_FAULT_POINT") == point:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def archive(store: Store, data: bytes, file_name: str) -> Path:
     """Keep the file byte-for-byte under its SHA-256 (written atomically, flushed to disk)."""
     folder = store.home / "uploads"
@@ -229,138 +220,6 @@ def archive(store: Store, data: bytes, file_name: str) -> Path:
 
 def new_upload_id(now: dt.datetime) -> str:
     return f"U{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
-
-
-def commit(store: Store, preview: Preview, data: bytes, uploaded_by: str, channel: str = "") -> str:
-    """Archive the file, then add its rows, log the upload and its audit entry, all in one transaction.
-
-    ``channel`` says where it came from in the audit entry (e.g. "dòng lệnh"); a crash after the
-    commit can no longer leave an upload off the audit trail.
-
-    Returns:
-        The new upload's id.
-
-    Raises:
-        UploadError: the preview has errors, is a repeat of a committed file, or the data changed.
-    """
-    if preview.duplicate_of is not None:
-        prior = preview.duplicate_of
-        raise UploadError(f"Tệp này đã được tải lên ngày {prior.uploaded_at:%d/%m/%Y %H:%M} (mã {prior.upload_id}).")
-    if not preview.ok:
-        raise UploadError("Tệp còn lỗi: chưa ghi số liệu nào.")
-    if sha256_of(data) != preview.sha256:
-        raise UploadError("Nội dung tệp đã thay đổi sau khi xem trước; hãy tải lên lại.")
-    path = archive(store, data, preview.file_name)
-    _fault("after_archive")
-    now = dt.datetime.now()  # microseconds order versions: the later commit is the current one
-    upload_id = new_upload_id(now)
-    rows = pd.DataFrame(
-        [
-            {
-                "obs_id": f"{upload_id}#{row.row}",
-                "unit_id": row.unit_id,
-                "metric_id": row.metric_id,
-                "period_start": row.period_start,
-                "period_end": row.period_end,
-                "period_label": row.period_label,
-                "value": row.value,
-                "qualifier": "=",
-                "numerator": row.numerator,
-                "denominator": row.denominator,
-                "value_text": row.value_text or None,
-                "source_id": UPLOAD_SOURCE_PREFIX + upload_id,
-                "source_quote": f"Dòng {row.row} của tệp: {row.quote}",
-                "note": row.note or None,
-                "upload_id": upload_id,
-            }
-            for row in preview.validation.rows
-        ]
-    )
-    with store.connect() as conn:
-        conn.execute("BEGIN TRANSACTION")
-        try:
-            if conn.execute(sql.load("upload_prior"), {"sha": preview.sha256}).fetchone():
-                raise UploadError("Tệp này vừa được tải lên từ một phiên khác.")
-            conn.register("incoming_rows", rows)
-            source_id = UPLOAD_SOURCE_PREFIX + upload_id
-            archive_path = str(path.relative_to(store.home))
-            conn.execute(
-                sql.load("upload_insert_log"),
-                {
-                    "upload_id": upload_id, "sha": preview.sha256, "file_name": preview.file_name,
-                    "archive_path": archive_path, "by": uploaded_by, "at": now,
-                    "added": preview.rows_added, "replaced": preview.rows_replaced,
-                    "choices": choices_text(preview.choices) or None,
-                },
-            )  # fmt: skip
-            conn.execute(
-                sql.load("upload_insert_source"),
-                {"source_id": source_id, "file_name": preview.file_name, "by": uploaded_by, "at": now,
-                 "archive_path": archive_path},
-            )  # fmt: skip
-            conn.execute(sql.load("upload_insert_rows"), {"at": now})
-            rows_note = f"{len(preview.validation.rows)} dòng" + (f" ({channel})" if channel else "")
-            if preview.choices:
-                rows_note += " · " + choices_text(preview.choices)
-            _audit(conn, uploaded_by, Action.UPLOAD, f"{upload_id} · {preview.file_name} · {rows_note}", now)
-            _fault("after_rows")
-            conn.execute(sql.load("upload_affected"), {"upload_id": upload_id})
-            conn.execute(sql.load("recompute_current"))
-            conn.execute("DROP TABLE affected")
-            _bump_version(conn, floor=store._file_version())
-            _fault("before_commit")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.unregister("incoming_rows")
-        _fault("after_commit")
-        store._write_version(conn)
-    return upload_id
-
-
-def retract(store: Store, upload_id: str, retracted_by: str, channel: str = "") -> int:
-    """Withdraw an upload: its figures stop being current and what they replaced comes back.
-
-    The audit entry is written in the same transaction.
-
-    Returns:
-        How many figures the upload had.
-
-    Raises:
-        UploadError: no such upload, or it is already retracted.
-    """
-    with store.connect() as conn:
-        conn.execute("BEGIN TRANSACTION")
-        try:
-            row = conn.execute("SELECT status FROM uploads WHERE upload_id = $id", {"id": upload_id}).fetchone()
-            if row is None:
-                raise UploadError(f"Không có lần tải lên mã {upload_id}.")
-            if row[0] != "committed":
-                raise UploadError(f"Lần tải lên {upload_id} đã được rút lại trước đó.")
-            conn.execute(sql.load("upload_retract"), {"id": upload_id, "by": retracted_by, "at": dt.datetime.now()})
-            count = conn.execute(
-                "SELECT count(*) FROM observations WHERE upload_id = $id", {"id": upload_id}
-            ).fetchone()
-            figures = int(count[0]) if count else 0
-            detail = f"{upload_id} · {figures} số liệu" + (f" ({channel})" if channel else "")
-            _audit(conn, retracted_by, Action.RETRACT, detail, dt.datetime.now())
-            conn.execute(sql.load("upload_affected"), {"upload_id": upload_id})
-            conn.execute(sql.load("recompute_current"))
-            conn.execute("DROP TABLE affected")
-            _bump_version(conn, floor=store._file_version())
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        store._write_version(conn)
-    return figures
-
-
-def _audit(conn: duckdb.DuckDBPyConnection, actor: str, action: Action, detail: str, at: dt.datetime) -> None:
-    """The audit entry of a write, inside the write's own transaction."""
-    conn.execute(sql.load("audit_insert"), {"at": at, "actor": actor, "action": str(action), "detail": detail})
 
 
 def orphan_archives(store: Store) -> list[Path]:

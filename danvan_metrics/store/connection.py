@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,11 +172,10 @@ class Store:
                 conn.execute(sql.load("replace_curated"))
                 conn.execute(sql.load("registry_load"))
                 conn.execute(sql.load("recompute_current"))
-                conn.execute("DROP TABLE affected")
                 _set_meta(conn, "curated_fingerprint", wanted)
                 _set_meta(conn, "schema_version", SCHEMA_VERSION)
                 _set_meta(conn, "synthetic", "1" if self.synthetic else "0")
-                _bump_version(conn, floor=self._file_version())
+                bump_version(conn, floor=self._file_version())
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -188,6 +187,30 @@ class Store:
                     conn.execute("DROP VIEW IF EXISTS incoming_observations")
             self._write_version(conn)
             return True
+
+    @contextmanager
+    def transaction(
+        self, before_commit: Callable[[], None] | None = None, after_commit: Callable[[], None] | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction; committing it moves the data version on.
+
+        Everything written through it lands together or not at all; readers see the new version
+        once the version file is written after the commit. The hooks are the crash tests' fault points.
+        """
+        with self.connect() as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                yield conn
+                bump_version(conn, floor=self._file_version())
+                if before_commit is not None:
+                    before_commit()
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            if after_commit is not None:
+                after_commit()
+            self._write_version(conn)
 
     def _refuse_mixing(self, conn: duckdb.DuckDBPyConnection, loaded: bool) -> None:
         """Synthetic data never meets real data in one store (and never enters the default one: see above).
@@ -273,7 +296,7 @@ def _set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
-def _bump_version(conn: duckdb.DuckDBPyConnection, floor: int = 0) -> None:
+def bump_version(conn: duckdb.DuckDBPyConnection, floor: int = 0) -> None:
     """Advance the data version and the time of the last change, inside the caller's transaction.
 
     ``floor`` is the version caches last saw: a rebuilt database never reuses an older number.
@@ -281,6 +304,12 @@ def _bump_version(conn: duckdb.DuckDBPyConnection, floor: int = 0) -> None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     _set_meta(conn, "data_version", str(max(int(row[0]) if row else 0, floor) + 1))
     _set_meta(conn, "updated_at", dt.datetime.now().isoformat(timespec="seconds"))
+
+
+def recompute_for_upload(conn: duckdb.DuckDBPyConnection, upload_id: str) -> None:
+    """Make the right version of every figure an upload touches current again (after a commit or retraction)."""
+    conn.execute(sql.load("upload_affected"), {"upload_id": upload_id})
+    conn.execute(sql.load("recompute_current"))
 
 
 def with_registry(frames: dict[str, pd.DataFrame], directory: Path) -> dict[str, pd.DataFrame]:

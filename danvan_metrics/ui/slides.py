@@ -24,7 +24,7 @@ from danvan_metrics.core.messages import EXPORT_FAILED, EXPORT_FAILED_UNEXPECTED
 from danvan_metrics.export import deck, images
 from danvan_metrics.export import notices as notice_files
 from danvan_metrics.export.chart_spec import ChartSpec, slide_for
-from danvan_metrics.ui.base import get_store
+from danvan_metrics.ui.cache import get_store
 
 DECK_KEY = "slide_specs"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

@@ -1,7 +1,7 @@
 """The upload page's render functions: preview with errors by row and column, commit, log, retract.
 
-Every write re-checks the signed-in account's rights at the moment of writing: a widget that
-was shown earlier is no licence to write now.
+Every write goes through `services.writes`, which re-checks the account's rights at the moment of
+writing: a widget that was shown earlier is no licence to write now.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from danvan_metrics.core import messages
 from danvan_metrics.core.formats import format_date, format_datetime, format_figure, format_number
 from danvan_metrics.ingest.template import template_xlsx
 from danvan_metrics.ingest.validate import Issue
-from danvan_metrics.services import uploads
+from danvan_metrics.services import uploads, writes
 from danvan_metrics.store import queries
 from danvan_metrics.ui import auth as ui_auth
-from danvan_metrics.ui import base as ui
+from danvan_metrics.ui import cache, cards, questions, tables
+from danvan_metrics.ui.text import md_text
 
 PREVIEW_KEY = "upload_preview"
 PREVIEW_CHOICES_KEY = "upload_preview_choices"  # the choices the cached preview was made with
@@ -28,7 +29,7 @@ NOTICE_KEY = "upload_notice"
 
 def template_for(account: Account) -> bytes:
     """The XLSX template, with drop-downs limited to the units this account may upload for."""
-    store = ui.get_store()
+    store = cache.get_store()
     units = queries.current_units(store)
     if units.empty:
         units = queries.units(store)
@@ -36,16 +37,6 @@ def template_for(account: Account) -> bytes:
         units = queries.units(store)
         units = units[units["unit_id"].isin(account.units)]
     return template_xlsx(units, queries.metrics(store))
-
-
-def permission_issues(preview: uploads.Preview, account: Account) -> list[Issue]:
-    """Rows for units outside the account's list: the whole file is refused, naming each row."""
-    return [
-        Issue(row.row, preview.table.columns.get("ma_don_vi") if preview.table else None,
-              f"tài khoản {account.name} không được tải lên số liệu của {row.unit_name}")
-        for row in preview.validation.rows
-        if not account.may_upload_for(row.unit_id)
-    ]  # fmt: skip
 
 
 ISSUES_SHOWN = 200  # a file with thousands of bad rows: the first ones on the page, all in the download
@@ -66,24 +57,23 @@ def st_issues(issues: list[Issue], *, key: str, file_name: str) -> None:
     """The issues as a static table whose messages wrap, so each reads whole (a grid cell cut them off).
 
     The cells are Markdown in ``st.table``: text from the file (a unit name, a cell's value) is shown
-    literally through `ui.md_text`. More than `ISSUES_SHOWN`: the rest are in the download.
+    literally through `text.md_text`. More than `ISSUES_SHOWN`: the rest are in the download.
     """
     table = issues_table(issues)
-    st.table(table.head(ISSUES_SHOWN).map(ui.md_text), hide_index=True)
+    st.table(table.head(ISSUES_SHOWN).map(md_text), hide_index=True)
     if len(table) > ISSUES_SHOWN:
         st.caption(f"Hiển thị {format_number(ISSUES_SHOWN)}/{format_number(len(table))} dòng; tải danh sách để xem đủ.")
-    ui.st_table_downloads(table, "loi", file_name, key=key, sheet_title="Lỗi")
+    cards.st_table_downloads(table, "loi", file_name, key=key, sheet_title="Lỗi")
 
 
 def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None:
     """Check the file, show what would change, and commit on confirmation."""
-    store = ui.get_store()
+    store = cache.get_store()
     digest = uploads.sha256_of(data)
     done = st.session_state.get(DONE_KEY)
     if done and done[0] == digest:
         st.success(
-            f"Đã ghi {done[2]} số liệu từ tệp {ui.md_text(file_name)} (mã tải lên **{done[1]}**). "
-            "Các biểu đồ đã cập nhật."
+            f"Đã ghi {done[2]} số liệu từ tệp {md_text(file_name)} (mã tải lên **{done[1]}**). Các biểu đồ đã cập nhật."
         )
         return
     choices: dict[str, str] = st.session_state.setdefault(CHOICES_KEY, {}).setdefault(digest, {})
@@ -91,18 +81,16 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
     made_with = st.session_state.get(PREVIEW_CHOICES_KEY)
     if cached is None or cached.sha256 != digest or cached.file_name != file_name or made_with != choices:
         with st.spinner("Đang kiểm tra tệp…"):
-            cached = uploads.prepare(store, data, file_name, ui.get_resolver(), choices=choices)
+            cached = uploads.prepare(store, data, file_name, cache.get_resolver(), choices=choices)
         st.session_state[PREVIEW_KEY] = cached
         st.session_state[PREVIEW_CHOICES_KEY] = dict(choices)
     preview: uploads.Preview = cached
-    errors = preview.errors + permission_issues(preview, account)
+    errors = preview.errors + writes.refusals(store, account.name, preview)
     if preview.table is not None:
         how = "Excel" if preview.table.file_format == "xlsx" else f"CSV, bảng mã {preview.table.encoding}"
         if preview.table.sheet:
-            how += f", trang tính “{ui.md_text(preview.table.sheet)}”"
-        st.caption(
-            f"Tệp {ui.md_text(preview.file_name)} ({how}) · {format_number(len(preview.table.rows))} dòng số liệu"
-        )
+            how += f", trang tính “{md_text(preview.table.sheet)}”"
+        st.caption(f"Tệp {md_text(preview.file_name)} ({how}) · {format_number(len(preview.table.rows))} dòng số liệu")
     if preview.duplicate_of is not None:
         prior = preview.duplicate_of
         st.warning(
@@ -112,7 +100,7 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
         return
     if preview.choices:
         picked = "; ".join(f"“{text}” là {candidate_label(uid)}" for text, uid in sorted(preview.choices.items()))
-        st.info("Đơn vị đã chọn cho tên trùng trong tệp này: " + ui.md_text(picked))
+        st.info("Đơn vị đã chọn cho tên trùng trong tệp này: " + md_text(picked))
     if preview.ambiguous:
         st_unit_choices(preview.ambiguous, choices)
     if errors:
@@ -127,11 +115,14 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
         st_issues(preview.warnings, key="upload_warnings", file_name=file_name)
     st.dataframe(preview_table(preview), hide_index=True, width="stretch")
     if st.button("Ghi số liệu", type="primary", key="commit_upload"):
-        fresh = ui_auth.current_user()
-        if fresh is None or permission_issues(preview, fresh) or fresh.role not in (Role.EDITOR, Role.ADMIN):
-            st.error("Bạn không còn quyền ghi số liệu; hãy đăng nhập lại.")
+        fresh = ui_auth.current_user()  # the session as it is now; the service re-reads the account
+        try:
+            if fresh is None:
+                raise writes.WriteRefused("Bạn không còn quyền ghi số liệu; hãy đăng nhập lại.")
+            upload_id = writes.commit_upload(store, fresh.name, preview, data, channel=writes.CHANNEL_WEB)
+        except (writes.WriteRefused, uploads.UploadError) as refused:
+            st.error(str(refused))
             return
-        upload_id = uploads.commit(store, preview, data, fresh.name)
         st.session_state[DONE_KEY] = (digest, upload_id, len(preview.validation.rows))
         st.session_state.pop(PREVIEW_KEY, None)
         st.rerun()
@@ -139,7 +130,7 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
 
 def candidate_label(unit_id: str) -> str:
     """A unit as the choice lists it: "Huyện Đa Krông (huyện, Tỉnh Quảng Trị, đến 30/06/2025) · pre-d467"."""
-    unit = ui.get_resolver().get(unit_id)
+    unit = cache.get_resolver().get(unit_id)
     if unit is None:
         return unit_id
     facts = [unit.kind, *([unit.province_name] if unit.province_name and unit.province_name != unit.name else [])]
@@ -158,7 +149,7 @@ def st_unit_choices(ambiguous: dict[str, tuple[str, ...]], choices: dict[str, st
     )
     for index, (text, candidates) in enumerate(ambiguous.items()):
         picked = st.selectbox(
-            f"“{ui.md_text(text)}” là đơn vị nào?", list(candidates), key=f"unit_choice_{index}", index=None,
+            f"“{md_text(text)}” là đơn vị nào?", list(candidates), key=f"unit_choice_{index}", index=None,
             placeholder="— Chọn đơn vị —", format_func=candidate_label,
         )  # fmt: skip
         if picked and choices.get(text) != picked:
@@ -168,7 +159,7 @@ def st_unit_choices(ambiguous: dict[str, tuple[str, ...]], choices: dict[str, st
 
 def preview_table(preview: uploads.Preview) -> pd.DataFrame:
     """The rows that would go in, each marked new or replacing (old → new)."""
-    catalog = queries.metrics(ui.get_store()).set_index("metric_id")
+    catalog = queries.metrics(cache.get_store()).set_index("metric_id")
     records = []
     for row in preview.validation.rows:
         metric = catalog.loc[row.metric_id]
@@ -191,18 +182,18 @@ def preview_table(preview: uploads.Preview) -> pd.DataFrame:
 
 def st_upload_log(account: Account) -> None:
     """The upload log; an editor may retract their own uploads, an admin any."""
-    store = ui.get_store()
+    store = cache.get_store()
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.success(notice)
-    log = ui.query("upload_log")
+    log = questions.upload_log()
     if log.empty:
         st.caption("Chưa có lần tải lên nào.")
         return
-    st.dataframe(ui.uploads_table(log), hide_index=True, width="stretch")
-    ui.st_table_downloads(
+    st.dataframe(tables.uploads_table(log), hide_index=True, width="stretch")
+    cards.st_table_downloads(
         log, "nhat-ky-tai-len", key="upload_log_download", sheet_title="Các lần tải lên",
-        prepare=lambda frame: ui.uploads_table(frame, for_file=True),
+        prepare=lambda frame: tables.uploads_table(frame, for_file=True),
     )  # fmt: skip
     mine = log[(log["status"] == "committed") & ((log["uploaded_by"] == account.name) | (account.role == Role.ADMIN))]
     if mine.empty:
@@ -215,15 +206,15 @@ def st_upload_log(account: Account) -> None:
         go = st.form_submit_button("Rút lại")
     if go:
         fresh = ui_auth.current_user()
-        row = log[log["upload_id"] == upload_id]
-        allowed = fresh is not None and (
-            fresh.role == Role.ADMIN or (fresh.role == Role.EDITOR and row["uploaded_by"].eq(fresh.name).all())
-        )
         if not sure:
             st.warning("Hãy đánh dấu xác nhận trước khi rút lại.")
-        elif not allowed or fresh is None:
-            st.error("Bạn chỉ được rút lại lần tải lên của chính mình.")
-        else:
-            count = uploads.retract(store, upload_id, fresh.name)
-            st.session_state[NOTICE_KEY] = f"Đã rút lại {upload_id}: {count} số liệu thôi hiển thị."
-            st.rerun()
+            return
+        try:
+            if fresh is None:
+                raise writes.WriteRefused("Bạn không còn quyền ghi số liệu; hãy đăng nhập lại.")
+            count = writes.retract_upload(store, fresh.name, upload_id, channel=writes.CHANNEL_WEB)
+        except (writes.WriteRefused, uploads.UploadError) as refused:
+            st.error(str(refused))
+            return
+        st.session_state[NOTICE_KEY] = f"Đã rút lại {upload_id}: {count} số liệu thôi hiển thị."
+        st.rerun()

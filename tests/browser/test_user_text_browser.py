@@ -13,6 +13,7 @@ from danvan_metrics.services import uploads
 from danvan_metrics.store.connection import Store
 from danvan_metrics.store.resolving import resolver_for
 from tests.browser.conftest import screenshot, serve_app, wait_for_app
+from tests.fixtures import commit_as
 
 pytestmark = pytest.mark.browser
 NOTE = (
@@ -35,7 +36,7 @@ def noted_url(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Ite
     data = text.encode("utf-8")
     preview = uploads.prepare(store, data, FILE_NAME, resolver_for(store), today=dt.date(2024, 6, 1))
     assert preview.ok, preview.errors
-    uploads.commit(store, preview, data, "editor1")
+    commit_as(store, preview, data, "editor1")
     with serve_app(Path(home), browser) as url:
         yield url
 

@@ -1,4 +1,4 @@
--- Which version of each figure is current, for the keys in temp table `affected`:
+-- Which version of each figure is current, for the keys in temp table `affected` (dropped at the end):
 -- a figure from a committed (not retracted) upload beats a curated one; among uploads the latest wins.
 -- The winners keep every column: the unit-ordered copy below is filled from them, without a second scan.
 CREATE OR REPLACE TEMP TABLE winners AS
@@ -30,3 +30,4 @@ SELECT c.unit_id, c.metric_id, count(*), max(c.period_end)
 FROM current_by_unit c JOIN touched t USING (unit_id, metric_id)
 GROUP BY ALL;
 DROP TABLE touched;
+DROP TABLE affected;

@@ -1,0 +1,323 @@
+"""The one write service: every change to data goes through a function here, whoever calls it.
+
+Each function takes the acting person, looks their account up again at the moment of writing
+(a role changed or an account disabled a second ago counts), checks role and unit limits, writes,
+and records the audit entry — in the same transaction as the write where the write is in the
+store. Pages and the command line call these and hold no permission logic of their own.
+
+Who may do what:
+- commit an upload: an active editor or admin, every row within the account's units;
+- retract an upload: an admin, or the editor who made it (still active, still an editor);
+- add accounts, set passwords, (dis)able accounts: the `Operator` at the server's console, or an
+  active admin; anyone may set their own password.
+The `Operator` (someone with a shell on the server, who can read the state directory anyway) may
+also load uploads into a synthetic store, for the demo and the benchmark; never into real data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from danvan_metrics.auth import accounts
+from danvan_metrics.auth.accounts import Account, Role
+from danvan_metrics.auth.audit import Action
+from danvan_metrics.ingest.validate import Issue
+from danvan_metrics.services.uploads import (
+    UPLOAD_SOURCE_PREFIX,
+    Preview,
+    UploadError,
+    archive,
+    choices_text,
+    new_upload_id,
+    sha256_of,
+)
+from danvan_metrics.store import sql
+from danvan_metrics.store.connection import Store, recompute_for_upload
+
+CHANNEL_WEB = "trang web"
+CHANNEL_CLI = "dòng lệnh"
+WRITER_ROLES = (Role.EDITOR, Role.ADMIN)
+NOT_YOURS = "Bạn chỉ được rút lại lần tải lên của chính mình (quản trị viên rút lại được mọi lần tải lên)."
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """Someone at the server's console (the command line), named by their system login."""
+
+    login: str
+    prefix: str = "cli:"  # the audit trail reads "cli:root"; the demo loader is named as it is
+
+    @property
+    def name(self) -> str:
+        return f"{self.prefix}{self.login}"
+
+
+Actor = str | Operator  # a str is an account name, looked up when the write happens
+
+
+class WriteRefused(Exception):
+    """The acting person may not make this change; ``message`` (Vietnamese) says why, ``issues`` by row."""
+
+    def __init__(self, message: str, issues: Sequence[Issue] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.issues: list[Issue] = list(issues)
+
+
+def _fault(point: str) -> None:
+    """Fault injection for the crash tests: die here, as a power cut would, when asked to."""
+    if os.environ.get("DANVAN_FAULT_POINT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _account(store: Store, name: str) -> Account | None:
+    """The account as it is now (not as a session remembers it): active, or None."""
+    account = accounts.get(name, store.home)
+    return None if account is None or account.disabled else account
+
+
+def _writer(store: Store, actor: Actor) -> Account | None:
+    """The active editor or admin ``actor`` names; None for the console on a synthetic store.
+
+    Raises:
+        WriteRefused: anyone else.
+    """
+    if isinstance(actor, Operator):
+        if store.synthetic:
+            return None
+        raise WriteRefused("Cần một tài khoản biên tập viên hoặc quản trị đang hoạt động (--by TÊN).")
+    account = _account(store, actor)
+    if account is None or account.role not in WRITER_ROLES:
+        raise WriteRefused("Bạn không còn quyền ghi số liệu; hãy đăng nhập lại bằng tài khoản biên tập viên.")
+    return account
+
+
+def refusals(store: Store, actor: Actor, preview: Preview) -> list[Issue]:
+    """Why ``actor`` may not commit ``preview``, by row (units outside the account's list); empty if allowed.
+
+    Shown in the preview before anyone presses "Ghi"; `commit_upload` checks the same again.
+    """
+    try:
+        account = _writer(store, actor)
+    except WriteRefused as refused:
+        return [Issue(None, None, refused.message)]
+    if account is None:
+        return []
+    column = preview.table.columns.get("ma_don_vi") if preview.table else None
+    return [
+        Issue(row.row, column, f"tài khoản {account.name} không được tải lên số liệu của {row.unit_name}")
+        for row in preview.validation.rows
+        if not account.may_upload_for(row.unit_id)
+    ]
+
+
+def commit_upload(store: Store, actor: Actor, preview: Preview, data: bytes, *, channel: str) -> str:
+    """Archive the file, then add its rows, log the upload and its audit entry, all in one transaction.
+
+    Args:
+        store: the store to write to.
+        actor: the account name (or console operator) committing.
+        preview: `uploads.prepare` of ``data``.
+        data: the file's bytes, archived byte-for-byte before anything else.
+        channel: where it came from, for the audit entry (`CHANNEL_WEB`, `CHANNEL_CLI`).
+
+    Returns:
+        The new upload's id.
+
+    Raises:
+        WriteRefused: the actor may not write, or not for every unit in the file.
+        UploadError: the preview has errors, repeats a committed file, or the data changed.
+    """
+    denied = refusals(store, actor, preview)
+    if denied:
+        raise WriteRefused(denied[0].message if denied[0].row is None else "Tệp có số liệu của đơn vị ngoài quyền.",
+                           denied)  # fmt: skip
+    by = actor.name if isinstance(actor, Operator) else actor
+    if preview.duplicate_of is not None:
+        prior = preview.duplicate_of
+        raise UploadError(f"Tệp này đã được tải lên ngày {prior.uploaded_at:%d/%m/%Y %H:%M} (mã {prior.upload_id}).")
+    if not preview.ok:
+        raise UploadError("Tệp còn lỗi: chưa ghi số liệu nào.")
+    if sha256_of(data) != preview.sha256:
+        raise UploadError("Nội dung tệp đã thay đổi sau khi xem trước; hãy tải lên lại.")
+    path = archive(store, data, preview.file_name)
+    _fault("after_archive")
+    now = dt.datetime.now()  # microseconds order versions: the later commit is the current one
+    upload_id = new_upload_id(now)
+    rows = _rows(preview, upload_id)
+    with store.transaction(lambda: _fault("before_commit"), lambda: _fault("after_commit")) as conn:
+        if conn.execute(sql.load("upload_prior"), {"sha": preview.sha256}).fetchone():
+            raise UploadError("Tệp này vừa được tải lên từ một phiên khác.")
+        conn.register("incoming_rows", rows)
+        try:
+            archive_path = str(path.relative_to(store.home))
+            conn.execute(
+                sql.load("upload_insert_log"),
+                {
+                    "upload_id": upload_id, "sha": preview.sha256, "file_name": preview.file_name,
+                    "archive_path": archive_path, "by": by, "at": now,
+                    "added": preview.rows_added, "replaced": preview.rows_replaced,
+                    "choices": choices_text(preview.choices) or None,
+                },
+            )  # fmt: skip
+            conn.execute(
+                sql.load("upload_insert_source"),
+                {"source_id": UPLOAD_SOURCE_PREFIX + upload_id, "file_name": preview.file_name, "by": by, "at": now,
+                 "archive_path": archive_path},
+            )  # fmt: skip
+            conn.execute(sql.load("upload_insert_rows"), {"at": now})
+        finally:
+            conn.unregister("incoming_rows")
+        note = f"{len(preview.validation.rows)} dòng ({channel})"
+        if preview.choices:
+            note += " · " + choices_text(preview.choices)
+        _audit(conn, by, Action.UPLOAD, f"{upload_id} · {preview.file_name} · {note}", now)
+        _fault("after_rows")
+        recompute_for_upload(conn, upload_id)
+    return upload_id
+
+
+def _rows(preview: Preview, upload_id: str) -> pd.DataFrame:
+    """The observations an upload adds, each citing its line of the file."""
+    return pd.DataFrame(
+        [
+            {
+                "obs_id": f"{upload_id}#{row.row}",
+                "unit_id": row.unit_id,
+                "metric_id": row.metric_id,
+                "period_start": row.period_start,
+                "period_end": row.period_end,
+                "period_label": row.period_label,
+                "value": row.value,
+                "qualifier": "=",
+                "numerator": row.numerator,
+                "denominator": row.denominator,
+                "value_text": row.value_text or None,
+                "source_id": UPLOAD_SOURCE_PREFIX + upload_id,
+                "source_quote": f"Dòng {row.row} của tệp: {row.quote}",
+                "note": row.note or None,
+                "upload_id": upload_id,
+            }
+            for row in preview.validation.rows
+        ]
+    )
+
+
+def may_retract(store: Store, actor: Actor, uploaded_by: str) -> bool:
+    """Whether ``actor`` may retract an upload made by ``uploaded_by`` (for offering the choice)."""
+    if isinstance(actor, Operator):
+        return store.synthetic
+    account = _account(store, actor)
+    if account is None:
+        return False
+    return account.role == Role.ADMIN or (account.role == Role.EDITOR and uploaded_by == account.name)
+
+
+def retract_upload(store: Store, actor: Actor, upload_id: str, *, channel: str) -> int:
+    """Withdraw an upload: its figures stop being current and what they replaced comes back.
+
+    Who made it is read inside the transaction, with the audit entry written there too.
+
+    Returns:
+        How many figures the upload had.
+
+    Raises:
+        WriteRefused: the actor is neither an admin nor the editor who made it.
+        UploadError: no such upload, or it is already retracted.
+    """
+    by = actor.name if isinstance(actor, Operator) else actor
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT status, uploaded_by FROM uploads WHERE upload_id = $id", {"id": upload_id}
+        ).fetchone()
+        if row is None:
+            raise UploadError(f"Không có lần tải lên mã {upload_id}.")
+        if not may_retract(store, actor, str(row[1])):
+            raise WriteRefused(NOT_YOURS)
+        if row[0] != "committed":
+            raise UploadError(f"Lần tải lên {upload_id} đã được rút lại trước đó.")
+        now = dt.datetime.now()
+        conn.execute(sql.load("upload_retract"), {"id": upload_id, "by": by, "at": now})
+        count = conn.execute("SELECT count(*) FROM observations WHERE upload_id = $id", {"id": upload_id}).fetchone()
+        figures = int(count[0]) if count else 0
+        _audit(conn, by, Action.RETRACT, f"{upload_id} · {figures} số liệu ({channel})", now)
+        recompute_for_upload(conn, upload_id)
+    return figures
+
+
+def _audit(conn: duckdb.DuckDBPyConnection, actor: str, action: Action, detail: str, at: dt.datetime) -> None:
+    """The audit entry of a write, inside the write's own transaction."""
+    conn.execute(sql.load("audit_insert"), {"at": at, "actor": actor, "action": str(action), "detail": detail})
+
+
+def _administrator(store: Store, actor: Actor) -> str:
+    """The name the audit trail records for an account change by ``actor``.
+
+    Raises:
+        WriteRefused: ``actor`` is neither the console operator nor an active admin.
+    """
+    if isinstance(actor, Operator):
+        return actor.name
+    account = _account(store, actor)
+    if account is None or account.role != Role.ADMIN:
+        raise WriteRefused("Chỉ quản trị viên được thay đổi tài khoản.")
+    return account.name
+
+
+def _record(store: Store, actor: str, detail: str) -> None:
+    # The accounts file and the store are two files: the entry follows the change (issue #15 joins them).
+    with store.transaction() as conn:
+        _audit(conn, actor, Action.ACCOUNT, detail, dt.datetime.now())
+
+
+def add_account(
+    store: Store,
+    actor: Actor,
+    name: str,
+    password: str,
+    role: str,
+    units: Sequence[str] = (),
+    email: str | None = None,
+) -> Account:
+    """Create an account (console operator or admin), with its audit entry.
+
+    Raises:
+        WriteRefused: ``actor`` may not administer accounts.
+        accounts.AccountError: bad name, role or password, or the name is taken.
+    """
+    by = _administrator(store, actor)
+    account = accounts.add(name, password, role, units, store.home, email)
+    _record(store, by, f"tạo {account.name} ({account.role})")
+    return account
+
+
+def set_password(store: Store, actor: Actor, name: str, password: str) -> None:
+    """Set a password (console operator, admin, or the account itself); its sessions end.
+
+    Raises:
+        WriteRefused: someone else's password, by someone not an admin.
+        accounts.AccountError: no such account, or a weak password.
+    """
+    own = isinstance(actor, str) and actor == name and _account(store, actor) is not None
+    by = name if own else _administrator(store, actor)
+    accounts.set_password(name, password, store.home)
+    _record(store, by, f"đổi mật khẩu {name}")
+
+
+def set_disabled(store: Store, actor: Actor, name: str, disabled: bool = True) -> None:
+    """Disable (or enable) an account (console operator or admin); its sessions end either way.
+
+    Raises:
+        WriteRefused: ``actor`` may not administer accounts.
+        accounts.AccountError: no such account.
+    """
+    by = _administrator(store, actor)
+    accounts.set_disabled(name, disabled, store.home)
+    _record(store, by, f"{'disable' if disabled else 'enable'} {name}")
