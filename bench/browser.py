@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any
 
 from bench.guard import Watchdog
 from bench.pages import process_peak_mb
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, serve_command
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, serve_command, wait_healthy
 
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "artifacts"
@@ -72,18 +71,7 @@ def served(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, subproces
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError("the app did not start within 90 s") from None
-                time.sleep(0.2)
+        wait_healthy(url, process, timeout=90)
         yield url, process, (time.perf_counter() - begin) * 1000
     finally:
         process.terminate()

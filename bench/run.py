@@ -27,7 +27,7 @@ from bench.timing import Timing, measure, percentile, ratio
 from danvan_metrics.core import config
 from danvan_metrics.demo import synth
 from danvan_metrics.figures import analysis, charts
-from danvan_metrics.services import uploads
+from danvan_metrics.services import uploads, writes
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from danvan_metrics.store.resolving import resolver_for
@@ -273,7 +273,7 @@ def measure_ingest(prepared: Prepared, report: Report, work: Path, runs: int) ->
         if not preview.ok:
             report.add(Row("ingest", "10 000-row file", note=f"rejected: {preview.errors[:1]}", met=False))
             return
-        uploads.commit(store, preview, data, "bench")
+        writes.commit_upload(store, writes.Operator("bench", prefix=""), preview, data, channel="benchmark")
         end = time.perf_counter()
         prep.samples.append((middle - begin) * 1000)
         commit.samples.append((end - middle) * 1000)
@@ -282,7 +282,7 @@ def measure_ingest(prepared: Prepared, report: Report, work: Path, runs: int) ->
         shutil.rmtree(home, ignore_errors=True)
     n_rows = rows + replaced
     report.add(Row("ingest", "  validation (uploads.prepare)", prep.p50, prep.p95, prep.n))
-    report.add(Row("ingest", "  commit (uploads.commit)", commit.p50, commit.p95, commit.n))
+    report.add(Row("ingest", "  commit (writes.commit_upload)", commit.p50, commit.p95, commit.n))
     note = f"{rows:,} new, {replaced:,} replacing; resolver built once: {resolver_ms:,.0f} ms"
     row = Row("ingest", f"{n_rows:,}-row file: prepare + commit", total.p50, total.p95, total.n, note=note)
     row.budget, row.met = f"≤ {INGEST_MS:g} ms", total.p95 <= INGEST_MS

@@ -52,7 +52,8 @@ else:
     matrix = analysis.coverage_matrix(questions.coverage(), units, categories)
 today = dt.date.today()
 # The note cites every source document the heatmap counts figures from (not a retracted upload).
-cited = questions.sources().query("n_figures > 0")
+sources = questions.sources()
+cited = sources[sources["n_figures"] > 0]
 cited = cited.rename(columns={"publisher": "source_publisher", "published": "source_published"})
 cards.st_chart(
     build_coverage_figure(matrix, today, "tỉnh, thành phố" if at_scale else "đơn vị"),

@@ -20,11 +20,11 @@ from typing import Any
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from danvan_metrics.core import curated
 from danvan_metrics.core.dates import to_date
 from danvan_metrics.core.model import LINK_COLUMNS, UNIT_COLUMNS
 from danvan_metrics.core.text import fold
 from danvan_metrics.registry import names
-from danvan_metrics.store import curated
 
 UNITS_FILE = "units.csv"
 LINKS_FILE = "links.csv"

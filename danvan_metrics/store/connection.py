@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from danvan_metrics.core import config
+from danvan_metrics.core import config, curated
 from danvan_metrics.core.model import (
     METRIC_COLUMNS,
     OBSERVATION_COLUMNS,
@@ -31,7 +31,7 @@ from danvan_metrics.core.model import (
     UNIT_COLUMNS,
 )
 from danvan_metrics.registry import units as registry
-from danvan_metrics.store import curated, sql
+from danvan_metrics.store import sql
 
 SCHEMA_VERSION = "3"  # 3: the read-side copies current_by_unit and unit_metric_counts
 VERSION_FILE_NAME = "data_version"

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,27 +18,13 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from danvan_metrics.store.connection import Store
 from tests import scale_sample
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, serve_command
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port, serve_command, wait_healthy
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_DIR / "artifacts"
 # Every served app's log, so each test can be failed for the tracebacks it caused (see _no_traceback).
 SERVER_LOGS: list[Path] = []
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"the app did not answer at {url} within {timeout:.0f} s")
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +51,7 @@ def serve_app(home: Path, browser: Browser, **env: str) -> Iterator[str]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process)
+        wait_healthy(url, process)
         warm = browser.new_page()
         warm.goto(url)
         warm.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)
