@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from danvan_metrics.export import formats
 from danvan_metrics.ingest.template import template_csv
 from danvan_metrics.ui import auth as ui_auth
 from danvan_metrics.ui import cache, widgets
@@ -20,10 +21,11 @@ assert account is not None
 # 2. The template
 st.subheader("1. Tải mẫu")
 left, right = st.columns(2)
-left.download_button("⬇ Mẫu Excel (.xlsx) có danh sách chọn", ui_upload.template_for(account),
-                     file_name="mau-so-lieu-quy.xlsx", key="template_xlsx", on_click="ignore", width="stretch",
-                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
-right.download_button("⬇ Mẫu CSV", template_csv(), file_name="mau-so-lieu-quy.csv", mime="text/csv",
+template = "mau-so-lieu-quy"
+left.download_button("⬇ Mẫu Excel (.xlsx) có danh sách chọn", ui_upload.template_for(account), key="template_xlsx",
+                     file_name=formats.XLSX.file_name(template), mime=formats.XLSX.mime, on_click="ignore",
+                     width="stretch")  # fmt: skip
+right.download_button("⬇ Mẫu CSV", template_csv(), file_name=formats.CSV.file_name(template), mime=formats.CSV.mime,
                       key="template_csv", on_click="ignore", width="stretch")  # fmt: skip
 
 # 3. Upload, check, preview, commit

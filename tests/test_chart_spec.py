@@ -17,8 +17,8 @@ from pptx import Presentation
 from danvan_metrics.cli.main import main
 from danvan_metrics.core.messages import SCALE_VIEW_LABELS
 from danvan_metrics.core.model import Period
-from danvan_metrics.export import deck
 from danvan_metrics.export import notices as notice_files
+from danvan_metrics.export import slides
 from danvan_metrics.export.chart_spec import CompareSpec, TrendSpec, slide_for, units_of
 from danvan_metrics.figures import analysis
 from danvan_metrics.figures.views import ScaleView
@@ -81,7 +81,7 @@ def test_the_command_line_exports_a_compact_view(
 
 def test_a_failed_png_gives_an_image_that_explains_and_tells_the_page() -> None:
     def broken() -> bytes:
-        raise deck.DeckError("Chỉ tiêu «X» chưa có số liệu nào cho các đơn vị và kỳ đã chọn.")
+        raise slides.DeckError("Chỉ tiêu «X» chưa có số liệu nào cho các đơn vị và kỳ đã chọn.")
 
     data = ui_slides.guarded(broken, "ảnh PNG 1920×1080", notice_files.message_png)()
     with Image.open(io.BytesIO(data)) as image:

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from danvan_metrics.core.model import Period
-from danvan_metrics.export import deck
+from danvan_metrics.export import slides
 from danvan_metrics.figures import charts
 from danvan_metrics.figures.charts import MIXED_PERIOD_WARNING, build_compare_figure, build_trend_figure
 from danvan_metrics.store import queries
@@ -202,12 +202,12 @@ def test_a_rate_reads_on_a_0_to_100_percent_axis_with_plain_percent_ticks(real_s
     assert (axis.ticksuffix, axis.tickformat, axis.tick0) == ("%", ",.0f", 0)
     # A grid line every 25 %; on a phone, where five labels would collide, a label every 50 %.
     assert axis.dtick == 25 or (axis.dtick == 50 and axis.minor.dtick == 25 and axis.minor.showgrid)
-    slide = deck.compare_slide(real_store, "complaints_resolved_rate").figure.layout.xaxis
+    slide = slides.compare_slide(real_store, "complaints_resolved_rate").figure.layout.xaxis
     assert charts.tick_labels(slide.to_plotly_json()) == ["0%", "25%", "50%", "75%", "100%"]
     trend = build_trend_figure(queries.trend(real_store, "complaints_resolved_rate"), metric)
     assert list(trend.layout.yaxis.range) == [0, 100] and trend.layout.yaxis.ticksuffix == "%"
     assert max(max(t.y) for t in trend.data if t.mode != "lines") <= trend.layout.yaxis.range[1]  # under the top tick
-    for slide in deck.profile_slides(real_store, "pre-d001"):  # the profile's charts, in the deck
+    for slide in slides.profile_slides(real_store, "pre-d001"):  # the profile's charts, in the deck
         axis = slide.figure.layout.xaxis
         if slide.figure.layout.title.text.split("<br>")[0].endswith("(%)"):
             assert list(axis.range) == [0, 100] and axis.ticksuffix == "%" and axis.dtick == 25
@@ -232,13 +232,13 @@ def test_counts_keep_their_own_scale_from_zero_to_a_round_tick_above_the_largest
 def test_a_hatched_bars_label_is_dark_on_white_not_white_on_white_hatching(real_store: Store) -> None:
     # Before: "> 15.590 triệu đồng" drawn white inside a bar hatched in white.
     for metric_id, figure_text in (("poor_household_loan_amount", "> 15.590"), ("mediation_success_rate", "≥ 92%")):
-        for figure in (compare_figure(real_store, metric_id), deck.compare_slide(real_store, metric_id).figure):
+        for figure in (compare_figure(real_store, metric_id), slides.compare_slide(real_store, metric_id).figure):
             bar = bars(figure)
             assert list(bar.marker.pattern.shape) == ["/"] and list(bar.textposition) == ["none"]
             (label,) = [a for a in figure.layout.annotations if a.name == charts.BAR_LABEL]
             assert label.text.startswith(figure_text) and label.font.color == charts.TEXT
             assert label.bgcolor.startswith("rgba(255, 255, 255")
-    slide = deck.compare_slide(real_store, "poor_household_loan_amount").figure
+    slide = slides.compare_slide(real_store, "poor_household_loan_amount").figure
     (label,) = [a for a in slide.layout.annotations if a.name == charts.BAR_LABEL]
     assert label.text == "> 15.590 triệu đồng" and label.font.size == charts.PRESENT_FONT_SIZE  # one line on a slide
 
@@ -316,7 +316,7 @@ def test_a_trend_on_a_phone_has_few_upright_ticks_and_a_legend_across(real_store
 
 
 def test_a_slide_has_room_to_put_labels_and_names_back_on_one_line(real_store: Store) -> None:
-    slide = deck.compare_slide(real_store, "communes").figure
+    slide = slides.compare_slide(real_store, "communes").figure
     bar = bars(slide)
     assert bar.texttemplate == "%{text}" and list(slide.layout.yaxis.ticktext) == list(bar.y)
     assert "<br>" not in slide.layout.title.text.split("<br><span")[0]

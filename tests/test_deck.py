@@ -26,7 +26,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from danvan_metrics.cli import main as cli
 from danvan_metrics.core import config
 from danvan_metrics.core.model import Period
-from danvan_metrics.export import deck, images
+from danvan_metrics.export import images, slides
+from danvan_metrics.export.pdf import build_pdf
 from danvan_metrics.figures import analysis, charts
 from danvan_metrics.figures.charts import ChartNote
 from danvan_metrics.store import queries
@@ -54,17 +55,17 @@ def store(_real_store_template: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="module")
-def ba_dinh(store: Store) -> deck.Deck:
-    return deck.profile_deck(store, BA_DINH)
+def ba_dinh(store: Store) -> slides.Deck:
+    return slides.profile_deck(store, BA_DINH)
 
 
 @pytest.fixture(scope="module")
-def ba_dinh_pptx(ba_dinh: deck.Deck) -> Presentation:
+def ba_dinh_pptx(ba_dinh: slides.Deck) -> Presentation:
     return Presentation(io.BytesIO(ba_dinh.pptx(MEETING)))
 
 
 @pytest.fixture(scope="module")
-def ba_dinh_pdf(ba_dinh: deck.Deck) -> bytes:
+def ba_dinh_pdf(ba_dinh: slides.Deck) -> bytes:
     return ba_dinh.pdf(MEETING)
 
 
@@ -76,7 +77,7 @@ def slide_text(slide: Any) -> str:
 
 
 def test_compare_slide_is_the_compare_pages_chart_in_presentation_size(store: Store) -> None:
-    slide = deck.compare_slide(store, "communes", highlight=DA_KRONG)
+    slide = slides.compare_slide(store, "communes", highlight=DA_KRONG)
     # What the page draws, described as presentation mode describes it:
     names = analysis.distinct_names(queries.units_with_figures(store))  # former units marked, as on the page
     frame = analysis.with_distinct_names(queries.compare(store, "communes"), names)
@@ -97,13 +98,13 @@ def test_compare_slide_is_the_compare_pages_chart_in_presentation_size(store: St
 
 def test_compare_slide_name_says_units_and_period(store: Store) -> None:
     period = Period(dt.date(2015, 1, 1), dt.date(2020, 6, 2))
-    slide = deck.compare_slide(store, "complaints_resolved_rate", [BA_DINH], period)
+    slide = slides.compare_slide(store, "complaints_resolved_rate", [BA_DINH], period)
     assert slide.file_name("pptx") == "so-sanh_ty-le-giai-quyet-don-khieu-nai_ba-dinh_2015-01-01-2020-06-02.pptx"
     assert "91,94% · 217/236 đơn" in slide.figure.data[0].text[0]
 
 
 def test_trend_slide_is_the_trend_pages_chart(store: Store) -> None:
-    slide = deck.trend_slide(store, "communes", [BA_DINH, DA_KRONG])
+    slide = slides.trend_slide(store, "communes", [BA_DINH, DA_KRONG])
     names = analysis.distinct_names(queries.units_with_figures(store))
     frame = analysis.with_distinct_names(queries.trend(store, "communes", [BA_DINH, DA_KRONG]), names)
     page = charts.describe(
@@ -118,10 +119,10 @@ def test_trend_slide_is_the_trend_pages_chart(store: Store) -> None:
 
 def test_profile_has_one_slide_per_metric_with_the_unit_highlighted(store: Store) -> None:
     profile = queries.unit_profile(store, DA_KRONG)
-    slides = deck.profile_slides(store, DA_KRONG)
-    assert len(slides) == profile["metric_id"].nunique() == 13
-    assert slides[0].title == "Chuyển đổi số: Cán bộ, công chức dùng hộp thư công vụ"  # the profile page's order
-    for slide in slides:
+    made = slides.profile_slides(store, DA_KRONG)
+    assert len(made) == profile["metric_id"].nunique() == 13
+    assert made[0].title == "Chuyển đổi số: Cán bộ, công chức dùng hộp thư công vụ"  # the profile page's order
+    for slide in made:
         (bar,) = [t for t in slide.figure.data if isinstance(t, go.Bar)]
         assert "Huyện Đa Krông ★" in str(list(bar.y))
         assert charts.ORANGE in list(bar.marker.color)  # "my unit" colour
@@ -131,7 +132,7 @@ def test_profile_has_one_slide_per_metric_with_the_unit_highlighted(store: Store
 
 def test_profile_keeps_the_unit_and_its_nearest_peers_when_many_share_the_period() -> None:
     frame = pd.DataFrame({"unit_id": [f"u{i:02d}" for i in range(40)], "value": [float(i) for i in range(40)]})
-    shown = deck._neighbours(frame, "u05", "higher", 15)
+    shown = slides._neighbours(frame, "u05", "higher", 15)
     assert len(shown) == 15 and "u05" in set(shown["unit_id"])
     assert set(shown["unit_id"]) == {f"u{i:02d}" for i in range(0, 15)}  # near the bottom: the window ends at the last
 
@@ -140,13 +141,13 @@ def test_profile_keeps_the_unit_and_its_nearest_peers_when_many_share_the_period
     ("build", "message"),
     [
         (
-            lambda s: deck.compare_slide(s, "khong_co"),
+            lambda s: slides.compare_slide(s, "khong_co"),
             "Không có chỉ tiêu có mã «khong_co» trong danh mục. Các mã chỉ tiêu:",
         ),
-        (lambda s: deck.trend_slide(s, "communes", ["pre-d999"]), "Không có đơn vị có mã «pre-d999»."),
-        (lambda s: deck.profile_deck(s, "pre-d999"), "Không có đơn vị có mã «pre-d999»."),
+        (lambda s: slides.trend_slide(s, "communes", ["pre-d999"]), "Không có đơn vị có mã «pre-d999»."),
+        (lambda s: slides.profile_deck(s, "pre-d999"), "Không có đơn vị có mã «pre-d999»."),
         (
-            lambda s: deck.compare_slide(s, "communes", period=Period(dt.date(2022, 1, 1), dt.date(2022, 3, 31))),
+            lambda s: slides.compare_slide(s, "communes", period=Period(dt.date(2022, 1, 1), dt.date(2022, 3, 31))),
             "Chỉ tiêu «Xã, phường, thị trấn trực thuộc» chưa có số liệu nào cho các đơn vị và kỳ đã chọn.",
         ),
     ],
@@ -154,7 +155,7 @@ def test_profile_keeps_the_unit_and_its_nearest_peers_when_many_share_the_period
 def test_what_cannot_be_built_is_said_in_vietnamese(
     store: Store, build: Callable[[Store], object], message: str
 ) -> None:
-    with pytest.raises(deck.DeckError) as caught:
+    with pytest.raises(slides.DeckError) as caught:
         build(store)
     assert str(caught.value).startswith(message)
 
@@ -162,22 +163,22 @@ def test_what_cannot_be_built_is_said_in_vietnamese(
 # 2. PowerPoint
 
 
-def test_pptx_is_widescreen_with_cover_charts_and_sources(ba_dinh: deck.Deck, ba_dinh_pptx: Presentation) -> None:
+def test_pptx_is_widescreen_with_cover_charts_and_sources(ba_dinh: slides.Deck, ba_dinh_pptx: Presentation) -> None:
     assert (ba_dinh_pptx.slide_width, ba_dinh_pptx.slide_height) == (12192000, 6858000)  # 13,333 × 7,5 in: 16:9
-    slides = list(ba_dinh_pptx.slides)
-    assert len(slides) == len(ba_dinh.slides) + 2 == 10
-    cover = slide_text(slides[0])
+    pages = list(ba_dinh_pptx.slides)
+    assert len(pages) == len(ba_dinh.slides) + 2 == 10
+    cover = slide_text(pages[0])
     assert "Hồ sơ số liệu: Quận Ba Đình" in cover
     assert "Quận · thuộc Thành phố Hà Nội" in cover
     assert "Ngày 05/03/2026" in cover
-    closing = slides[-1]
+    closing = pages[-1]
     assert closing.shapes.title.text == "Nguồn số liệu"
     assert BA_DINH_SOURCE in slide_text(closing)
     assert "Số liệu cập nhật" in slide_text(closing)
     assert ba_dinh_pptx.core_properties.title == "Hồ sơ số liệu: Quận Ba Đình"
 
 
-def test_each_chart_slide_has_its_title_picture_and_source(ba_dinh: deck.Deck, ba_dinh_pptx: Presentation) -> None:
+def test_each_chart_slide_has_its_title_picture_and_source(ba_dinh: slides.Deck, ba_dinh_pptx: Presentation) -> None:
     for made, page in zip(ba_dinh.slides, list(ba_dinh_pptx.slides)[1:-1], strict=True):
         assert page.shapes.title.text == made.title
         (picture,) = [s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
@@ -202,18 +203,18 @@ def test_pptx_text_is_marked_vietnamese(ba_dinh_pptx: Presentation) -> None:
     assert {str(language) for language in languages} == {"VIETNAMESE (1066)"}
 
 
-def _hostile_slide(store: Store) -> deck.Slide:
+def _hostile_slide(store: Store) -> slides.Slide:
     """A compare slide whose every text (title, periods, units, sources, file name) holds control characters."""
     metric = queries.metric(store, "citizen_receptions")
     frame = queries.compare(store, metric.metric_id)
     frame = frame.assign(unit_name=frame["unit_name"] + CONTROLS, unit_short_name=frame["unit_short_name"] + CONTROLS)
     note = ChartNote(f"Kỳ: Quý 1/2023{BROKEN}", (f"Ban{CONTROLS} Tuyên giáo, 02/06/2020",), MEETING)
     figure = charts.describe(charts.build_compare_figure(frame, metric), note, present=True)
-    return deck.Slide(f"So sánh{BROKEN} đơn vị", figure, note, (f"Tệp tải lên: quy{BROKEN}-1.csv",))
+    return slides.Slide(f"So sánh{BROKEN} đơn vị", figure, note, (f"Tệp tải lên: quy{BROKEN}-1.csv",))
 
 
 def test_stored_control_characters_never_break_a_pptx(fixture_store: Store) -> None:
-    made = deck.Deck(f"Hồ sơ{BROKEN} số liệu", f"Quận{CONTROLS} Một", (_hostile_slide(fixture_store),))
+    made = slides.Deck(f"Hồ sơ{BROKEN} số liệu", f"Quận{CONTROLS} Một", (_hostile_slide(fixture_store),))
     presentation = Presentation(io.BytesIO(made.pptx(MEETING)))
     cover, chart, closing = presentation.slides
     assert cover.shapes.title.text == "Hồ sơ\ufffd số liệu"  # a lone surrogate shows as "�", the rest goes
@@ -232,14 +233,14 @@ def test_stored_control_characters_never_break_a_pptx(fixture_store: Store) -> N
 def test_stored_control_characters_never_break_a_pdf_or_a_chart_image(fixture_store: Store) -> None:
     slide = _hostile_slide(fixture_store)
     assert Image.open(io.BytesIO(images.to_png(slide.figure, 960, 540))).size == (960, 540)
-    pdf = deck.build_pdf([slide], f"Hồ sơ{BROKEN} số liệu", f"Quận{CONTROLS} Một", MEETING)
+    pdf = build_pdf([slide], f"Hồ sơ{BROKEN} số liệu", f"Quận{CONTROLS} Một", MEETING)
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 3
 
 
 # 3. PDF
 
 
-def test_pdf_has_one_page_per_slide_at_slide_size(ba_dinh: deck.Deck, ba_dinh_pdf: bytes) -> None:
+def test_pdf_has_one_page_per_slide_at_slide_size(ba_dinh: slides.Deck, ba_dinh_pdf: bytes) -> None:
     assert ba_dinh_pdf.startswith(b"%PDF")
     pages = re.findall(rb"/Type\s*/Page\b(?!s)", ba_dinh_pdf)
     assert len(pages) == len(ba_dinh.slides) + 2

@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from danvan_metrics.export import formats
 from danvan_metrics.export.tables import (
     EXPORT_HEADERS,
     download_name,
@@ -262,3 +263,25 @@ def test_stored_control_characters_never_break_a_csv_export(fixture_store: Store
     rows = _dump_with(fixture_store, note=HOSTILE_NOTE)
     back = _read_csv(to_csv_bytes(export_frame(rows)))
     assert back["Ghi chú"].tolist() == [SHOWN_NOTE] * len(rows)
+
+
+# One registry of formats: each download says what it is, and a table format builds that file.
+
+
+def test_each_format_names_its_file_and_type_once() -> None:
+    assert list(formats.FORMATS) == ["csv", "xlsx", "png", "svg", "pptx", "pdf"]
+    assert formats.CHART_FORMATS == ("png", "svg", "pptx", "pdf")  # what `export --format` offers
+    assert formats.FORMATS["xlsx"].mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert formats.PPTX.mime == "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    assert formats.PDF.file_name("ho-so", "Quận Ba Đình") == "ho-so_quan-ba-dinh.pdf"
+    for fmt in formats.FORMATS.values():
+        assert fmt.file_name("so-sanh", "Tỷ lệ").endswith(f".{fmt.extension}")
+        assert fmt.kind in (formats.TABLE, formats.FIGURE, formats.DECK)
+
+
+def test_table_formats_build_the_file_their_type_says() -> None:
+    frame = export_frame(pd.DataFrame({"unit_name": ["Quận Ba Đình"], "value": [91.94]}))
+    csv_bytes = formats.CSV.build(frame, "Số liệu", "bỏ qua")  # a CSV has no note sheet
+    assert csv_bytes == to_csv_bytes(frame) and csv_bytes.startswith("\ufeff".encode())
+    book = _open_xlsx(formats.XLSX.build(frame, sheet_title="Lỗi", note="Nguồn"))
+    assert book.sheetnames == ["Lỗi", "Ghi chú"]

@@ -22,8 +22,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from danvan_metrics.export import deck
+from danvan_metrics.export import slides
 from danvan_metrics.export import tables as export
+from danvan_metrics.export.covers import all_sources
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 
@@ -169,7 +170,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def test_profile_deck_opens_in_impress(store: Store, office: Office, tmp_path: Path) -> None:
-    profile = deck.profile_deck(store, BA_DINH)
+    profile = slides.profile_deck(store, BA_DINH)
     (pdf,) = office.convert([_write(tmp_path, "ho-so.pptx", profile.pptx(MEETING))], "pdf")
     pages = pdf_pages(pdf)
 
@@ -181,7 +182,7 @@ def test_profile_deck_opens_in_impress(store: Store, office: Office, tmp_path: P
     assert pages[1].startswith("Giải quyết khiếu nại, tố cáo: Tỷ lệ giải quyết đơn khiếu nại")
     assert pages[-1].startswith("Nguồn số liệu • Nâng cao hiệu lực, hiệu quả quản lý, điều hành")
     assert "— Ban Tuyên giáo Quận ủy Ba Đình, 02/06/2020" in pages[-1]
-    for source in deck.all_sources(profile.slides):
+    for source in all_sources(profile.slides):
         assert fold(source) in pages[-1]
     # Every font is inside the PDF: a meeting-room PC without Noto shows the same diacritics.
     fonts = subprocess.run([PDFFONTS, str(pdf)], check=True, capture_output=True, text=True, timeout=60).stdout
@@ -191,7 +192,7 @@ def test_profile_deck_opens_in_impress(store: Store, office: Office, tmp_path: P
 
 def test_chart_deck_opens_in_impress(store: Store, office: Office, tmp_path: Path) -> None:
     metric = "complaints_resolved_rate"
-    chosen = deck.chart_deck([deck.compare_slide(store, metric), deck.trend_slide(store, metric)])
+    chosen = slides.chart_deck([slides.compare_slide(store, metric), slides.trend_slide(store, metric)])
     (pdf,) = office.convert([_write(tmp_path, "bo-slide.pptx", chosen.pptx(MEETING))], "pdf")
     pages = pdf_pages(pdf)
 
@@ -202,7 +203,7 @@ def test_chart_deck_opens_in_impress(store: Store, office: Office, tmp_path: Pat
     for slide, page in zip(chosen.slides, pages[1:3], strict=True):
         assert fold(slide.note.footnote()) in page
     assert pages[3].startswith("Nguồn số liệu • ")
-    for source in deck.all_sources(chosen.slides):
+    for source in all_sources(chosen.slides):
         assert fold(source) in pages[3]
 
 

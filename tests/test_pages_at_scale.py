@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from danvan_metrics.core.model import Period
-from danvan_metrics.export import deck
+from danvan_metrics.export import slides
 from danvan_metrics.figures import analysis, views
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
@@ -147,12 +147,12 @@ def test_slides_draw_what_the_page_draws_and_are_stamped(national: Store, middle
     unit_id, _ = middle_unit
     period = analysis.fullest_recent_period(queries.periods(national, RATE))
     assert period is not None
-    slide = deck.compare_slide(national, RATE, None, Period.parse(period), unit_id, "top_bottom")
+    slide = slides.compare_slide(national, RATE, None, Period.parse(period), unit_id, "top_bottom")
     data = slide.figure.to_plotly_json()["data"]
     assert 0 < sum(len(t.get("y") or []) for t in data if t["type"] == "bar") <= 2 * analysis.TOP_N + 1
     assert "tot-nhat-va-kem-nhat" in slide.file_name("png")
     assert any("DỮ LIỆU MẪU" in str(a.text) for a in slide.figure.layout.annotations)
-    trend = deck.trend_slide(national, RATE, None, unit_id)
+    trend = slides.trend_slide(national, RATE, None, unit_id)
     lines = [t for t in trend.figure.data if t.showlegend is not False and t.name]
     assert len(lines) == analysis.TREND_LINE_CAP
     assert f"vẽ 8/{len(queries.metric_unit_ids(national, RATE))} đơn vị" in trend.note.subtitle.replace("<br>", " ")

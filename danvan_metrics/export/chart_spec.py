@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from danvan_metrics.core.model import Period
-from danvan_metrics.export import deck
+from danvan_metrics.export import slides
 from danvan_metrics.store.connection import Store
 
 
@@ -49,13 +49,13 @@ def units_of(units: Sequence[str] | None) -> tuple[str, ...] | None:
     return tuple(units) if units else None
 
 
-def slide_for(store: Store, spec: ChartSpec) -> deck.Slide:
+def slide_for(store: Store, spec: ChartSpec) -> slides.Slide:
     """The slide a specification stands for, built from the store's current data.
 
     Raises:
-        deck.DeckError: unknown metric or unit, or no figure to show.
+        slides.DeckError: unknown metric or unit, or no figure to show.
     """
     if isinstance(spec, CompareSpec):
         units = list(spec.units) if spec.units else None
-        return deck.compare_slide(store, spec.metric_id, units, spec.period, spec.highlight, spec.view)
-    return deck.trend_slide(store, spec.metric_id, list(spec.units) if spec.units else None, spec.highlight)
+        return slides.compare_slide(store, spec.metric_id, units, spec.period, spec.highlight, spec.view)
+    return slides.trend_slide(store, spec.metric_id, list(spec.units) if spec.units else None, spec.highlight)

@@ -13,6 +13,7 @@ import streamlit as st
 from danvan_metrics.core import config, messages
 from danvan_metrics.core.formats import format_date, format_datetime, format_figure, format_number, format_parts
 from danvan_metrics.core.messages import DEMO_BANNER
+from danvan_metrics.export import formats
 from danvan_metrics.export import tables as export
 from danvan_metrics.ui import questions
 from danvan_metrics.ui.cache import get_store
@@ -81,20 +82,20 @@ def st_table_downloads(
 
     left, right = st.columns(2)
     left.download_button(
-        "⬇ Tải CSV (Excel)",
-        lambda: export.to_csv_bytes(rows()),
-        file_name=export.download_name(*name_parts, ext="csv"),
-        mime="text/csv",
-        key=f"{key}_csv",
+        formats.CSV.label,
+        lambda: formats.CSV.build(rows()),
+        file_name=formats.CSV.file_name(*name_parts),
+        mime=formats.CSV.mime,
+        key=f"{key}_{formats.CSV.name}",
         width="stretch",
         on_click="ignore",
     )
     right.download_button(
-        "⬇ Tải XLSX",
-        lambda: export.to_xlsx_bytes(rows(), sheet_title=sheet_title, note=note),
-        file_name=export.download_name(*name_parts, ext="xlsx"),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
+        formats.XLSX.label,
+        lambda: formats.XLSX.build(rows(), sheet_title=sheet_title, note=note),
+        file_name=formats.XLSX.file_name(*name_parts),
+        mime=formats.XLSX.mime,
+        key=f"{key}_{formats.XLSX.name}",
         width="stretch",
         on_click="ignore",
     )
@@ -142,7 +143,7 @@ def st_chart(figure: Any, *, key: str, frame: pd.DataFrame, name_parts: Sequence
     figure = describe(figure, note, present=presenting())
     if demo_mode() or get_store().synthetic:  # sample figures are stamped wherever they are drawn
         figure = mark_demo(figure)
-    name = export.download_name(*name_parts, ext="png").removesuffix(".png")
+    name = formats.PNG.file_name(*name_parts).removesuffix(f".{formats.PNG.extension}")
     config = {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "filename": name},

@@ -16,18 +16,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from danvan_metrics.core.messages import EXPORT_FAILED, EXPORT_FAILED_UNEXPECTED
-from danvan_metrics.export import deck, images
-from danvan_metrics.export import notices as notice_files
+from danvan_metrics.export import formats, images, slides
 from danvan_metrics.export.chart_spec import ChartSpec, slide_for
 from danvan_metrics.ui.cache import get_store
 
 DECK_KEY = "slide_specs"
-PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DECK_FORMATS = (formats.PPTX, formats.PDF)  # the deck buttons, in order
 _LOG = logging.getLogger("danvan")
 # Session id → the last export failure of that session, shown (and cleared) on its next page run.
 _FAILURES: dict[str, str] = {}
@@ -41,7 +41,7 @@ def _session_id() -> str:
 
 def export_failure_message(what: str, exc: BaseException) -> str:
     """What the person reads when ``what`` ("ảnh PNG", "bộ slide PowerPoint") could not be made."""
-    if isinstance(exc, deck.DeckError | images.ExportError):
+    if isinstance(exc, slides.DeckError | images.ExportError):
         return EXPORT_FAILED.format(what=what, reason=str(exc))
     return EXPORT_FAILED_UNEXPECTED.format(what=what)
 
@@ -61,7 +61,7 @@ def guarded(make: Callable[[], bytes], what: str, fallback: Callable[[str], byte
             return make()
         except Exception as exc:  # noqa: BLE001 — turned into a message the person reads, twice
             message = export_failure_message(what, exc)
-            if isinstance(exc, deck.DeckError | images.ExportError):
+            if isinstance(exc, slides.DeckError | images.ExportError):
                 _LOG.warning("export failed: %s: %s", what, exc)
             else:  # a defect: logged in full so tests and administrators see it
                 _LOG.exception("export failed: %s", what)
@@ -81,15 +81,16 @@ def st_export_failures() -> None:
 
 
 def _png(spec: ChartSpec) -> Callable[[], bytes]:
-    return guarded(lambda: images.to_png(slide_for(get_store(), spec).figure), "ảnh PNG 1920×1080",
-                   notice_files.message_png)  # fmt: skip
+    png = formats.PNG
+    assert png.notice is not None
+    return guarded(lambda: png.build(slide_for(get_store(), spec).figure), png.what, png.notice)
 
 
 def st_chart_exports(spec: ChartSpec, *, key: str, name_parts: Sequence[str]) -> None:
     """Under a chart: a 1920×1080 PNG drawn on the server, and "add to the slide deck"."""
     left, right = st.columns(2)
     left.download_button(
-        "⬇ Ảnh PNG 1920×1080", _png(spec), file_name=deck.file_name(*name_parts, ext="png"), mime="image/png",
+        formats.PNG.label, _png(spec), file_name=formats.PNG.file_name(*name_parts), mime=formats.PNG.mime,
         key=f"{key}_png", on_click="ignore", width="stretch",
     )  # fmt: skip
     specs: list[ChartSpec] = st.session_state.setdefault(DECK_KEY, [])
@@ -102,9 +103,30 @@ def st_chart_exports(spec: ChartSpec, *, key: str, name_parts: Sequence[str]) ->
     )  # fmt: skip
 
 
-def _deck(specs: list[ChartSpec]) -> deck.Deck:
+def st_deck_download(
+    target: Any, fmt: formats.DeckFormat, make: Callable[[], slides.Deck], *name_parts: str, key: str,
+    primary: bool = False,
+) -> None:  # fmt: skip
+    """One deck's download button in ``target`` (a column, the sidebar box); ``make`` runs on click.
+
+    Args:
+        target: where the button goes (``st``, a column, a container).
+        fmt: `formats.PPTX` or `formats.PDF`: label, file name, MIME type, writer, failure file.
+        make: builds the deck (from the current data) when the button is clicked.
+        name_parts: the file name's parts ("ho-so", unit name).
+        key: the widget key's stem; the format's name is appended ("deck" → "deck_pptx").
+        primary: draw it as the page's main button.
+    """
+    target.download_button(
+        fmt.label, guarded(lambda: fmt.write(make()), fmt.what, fmt.notice), file_name=fmt.file_name(*name_parts),
+        mime=fmt.mime, key=f"{key}_{fmt.name}", on_click="ignore", width="stretch",
+        type="primary" if primary else "secondary",
+    )  # fmt: skip
+
+
+def _deck(specs: list[ChartSpec]) -> slides.Deck:
     store = get_store()
-    return deck.chart_deck([slide_for(store, spec) for spec in specs])
+    return slides.chart_deck([slide_for(store, spec) for spec in specs])
 
 
 def st_deck_sidebar() -> None:
@@ -115,16 +137,8 @@ def st_deck_sidebar() -> None:
     box = st.sidebar.container(border=True)
     box.markdown(f"**Bộ slide: {len(specs)} biểu đồ**")
     chosen = list(specs)
-    box.download_button(
-        "⬇ PowerPoint (.pptx)", guarded(lambda: _deck(chosen).pptx(), "bộ slide PowerPoint", notice_files.message_pptx),
-        file_name=deck.file_name("bo-slide", ext="pptx"), mime=PPTX_MIME, key="deck_pptx", on_click="ignore",
-        width="stretch",
-    )  # fmt: skip
-    box.download_button(
-        "⬇ PDF", guarded(lambda: _deck(chosen).pdf(), "bộ slide PDF", notice_files.message_pdf),
-        file_name=deck.file_name("bo-slide", ext="pdf"), mime="application/pdf", key="deck_pdf", on_click="ignore",
-        width="stretch",
-    )  # fmt: skip
+    for fmt in DECK_FORMATS:
+        st_deck_download(box, fmt, lambda: _deck(chosen), "bo-slide", key="deck")
     box.button("Xóa bộ slide", key="deck_clear", on_click=lambda: specs.clear(), width="stretch")
 
 
@@ -132,17 +146,6 @@ def st_profile_deck(unit_id: str, unit_name: str) -> None:
     """On a unit's profile: its whole deck in one click, as PowerPoint or PDF."""
     st.subheader("Bộ slide cho cuộc họp")
     st.caption(f"Mỗi chỉ tiêu của {unit_name} một slide, kèm kỳ số liệu và nguồn; slide cuối liệt kê mọi nguồn.")
-    left, right = st.columns(2)
-    pptx = guarded(
-        lambda: deck.profile_deck(get_store(), unit_id).pptx(), "bộ slide PowerPoint", notice_files.message_pptx
-    )
-    pdf = guarded(lambda: deck.profile_deck(get_store(), unit_id).pdf(), "bộ slide PDF", notice_files.message_pdf)
-    left.download_button(
-        "⬇ PowerPoint (.pptx)", pptx,
-        file_name=deck.file_name("ho-so", unit_name, ext="pptx"), mime=PPTX_MIME, key="profile_pptx",
-        on_click="ignore", width="stretch", type="primary",
-    )  # fmt: skip
-    right.download_button(
-        "⬇ PDF", pdf, file_name=deck.file_name("ho-so", unit_name, ext="pdf"), mime="application/pdf",
-        key="profile_pdf", on_click="ignore", width="stretch",
-    )  # fmt: skip
+    for column, fmt in zip(st.columns(2), DECK_FORMATS, strict=True):
+        st_deck_download(column, fmt, lambda: slides.profile_deck(get_store(), unit_id), "ho-so", unit_name,
+                         key="profile", primary=fmt is formats.PPTX)  # fmt: skip

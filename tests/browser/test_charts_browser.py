@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import pytest
 from playwright.sync_api import Browser, Page
 
-from danvan_metrics.export import deck
+from danvan_metrics.export import covers, slides
 from danvan_metrics.figures import analysis, charts
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
@@ -175,9 +175,9 @@ def slide_figures(store: Store) -> dict[str, go.Figure]:
     """The deck's charts (presentation size): compare and trend slides, and a unit's profile."""
     figures = {}
     for metric_id in ("complaints_resolved_rate", "communes", "poor_household_loan_amount"):
-        figures[f"compare-slide-{metric_id}"] = deck.compare_slide(store, metric_id).figure
-        figures[f"trend-slide-{metric_id}"] = deck.trend_slide(store, metric_id).figure
-    for index, slide in enumerate(deck.profile_slides(store, "pre-d001")):
+        figures[f"compare-slide-{metric_id}"] = slides.compare_slide(store, metric_id).figure
+        figures[f"trend-slide-{metric_id}"] = slides.trend_slide(store, metric_id).figure
+    for index, slide in enumerate(slides.profile_slides(store, "pre-d001")):
         figures[f"profile-slide-{index}"] = slide.figure
     return figures
 
@@ -225,9 +225,9 @@ def test_every_figure_builder_keeps_its_text_inside_and_apart(real_store: Store,
 
 
 def test_every_slide_keeps_its_text_inside_and_apart(real_store: Store, plain_page: Any) -> None:
-    # A slide's picture is laid out at 1536 × 864 and drawn 1,25× large (deck.IMAGE_SCALE).
+    # A slide's picture is laid out at 1536 × 864 and drawn 1,25× large (covers.IMAGE_SCALE).
     page = plain_page(1600)
-    width, height = round(deck.IMAGE_WIDTH / deck.IMAGE_SCALE), round(deck.IMAGE_HEIGHT / deck.IMAGE_SCALE)
+    width, height = round(covers.IMAGE_WIDTH / covers.IMAGE_SCALE), round(covers.IMAGE_HEIGHT / covers.IMAGE_SCALE)
     problems = draw_and_measure(page, slide_figures(real_store), width, height)
     page.context.close()
     assert problems == {}

@@ -1,43 +1,33 @@
-"""Meeting decks: the pages' own figures as slides, saved as PowerPoint (python-pptx) or PDF.
+"""Meeting slides: the pages' own figures, built from the store as slides and gathered into decks.
 
 What you see is what you export: a slide's figure comes from the same query, analysis and
 figure builder as its page (`charts.build_compare_figure`, `build_trend_figure`), described
 in place by `charts.describe` (title, periods, units, "Nguồn: …") in presentation size.
-The app ("Tạo bộ slide") and the command line (``export``) both build decks here.
+The app ("Tạo bộ slide") and the command line (``export``) both build slides here; `pptx` and
+`pdf` write a deck (with the cover and sources pages of `covers`), `formats` names the files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from PIL import Image
-from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.lang import MSO_LANGUAGE_ID
-from pptx.util import Emu, Inches, Pt
 
 from danvan_metrics.core import config
 from danvan_metrics.core.formats import format_date, format_number
 from danvan_metrics.core.messages import SCALE_VIEW_LABELS
 from danvan_metrics.core.model import Direction, Metric, Period
-from danvan_metrics.export import images
-from danvan_metrics.export.tables import download_name, xml_safe
+from danvan_metrics.export.tables import download_name
 from danvan_metrics.figures import analysis, charts, views
 from danvan_metrics.figures.charts import ChartNote
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 
-# Every Vietnamese string a deck shows, in one place for review.
+# Every Vietnamese string a slide shows, in one place for review (the cover's and sources page's: `covers`).
 DEFAULT_TITLE = "Số liệu dân vận chính quyền"
-DATE_LINE = "Ngày {date}"
-COVER_NOTE = "Mỗi số liệu kèm nguồn, kỳ số liệu và trích dẫn nguyên văn văn bản gốc (trang Dữ liệu & nguồn)."
 COMPARE_TITLE = "So sánh đơn vị: {metric}"
 TREND_TITLE = "Xu hướng: {metric}"
 PROFILE_TITLE = "{category}: {metric}"
@@ -47,21 +37,12 @@ PROFILE_NEIGHBOURS = "{unit} và {shown} đơn vị xếp gần nhất trong {to
 ALL_UNITS = "Tất cả đơn vị"
 TREND_CAPPED = "vẽ {shown}/{total} đơn vị"
 LATEST = "Mới nhất"
-SOURCES_TITLE = "Nguồn số liệu"
-UPDATED_LINE = "Số liệu cập nhật {date}."
 UNKNOWN_METRIC = "Không có chỉ tiêu có mã «{metric_id}» trong danh mục. Các mã chỉ tiêu: {known}."
 UNKNOWN_UNITS = "Không có đơn vị có mã {ids}. Xem mã đơn vị ở trang Hồ sơ đơn vị hoặc lệnh `dump`."
 NO_FIGURES = "Chỉ tiêu «{metric}» chưa có số liệu nào cho các đơn vị và kỳ đã chọn."
 NO_UNIT_FIGURES = "Đơn vị «{unit}» chưa có số liệu nào để đưa vào bộ slide."
 
-# 16:9 at PowerPoint's widescreen size; every chart image is 1920 × 1080, laid out at 1536 × 864 (1,25× type).
-SLIDE_WIDTH = Emu(12_192_000)  # 13⅓ in, exactly PowerPoint's "Widescreen"
-SLIDE_HEIGHT = Emu(6_858_000)  # 7,5 in
-IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1920, 1080, 1.25
-PDF_RESOLUTION = 144.0  # pixels per inch: 1920 × 1080 pixels make a 13,333 × 7,5 in page, the slide's size
 MAX_PROFILE_BARS = 15
-_LAYOUT_TITLE, _LAYOUT_CONTENT, _LAYOUT_TITLE_ONLY = 0, 1, 5
-_GREY = RGBColor(0x44, 0x44, 0x44)
 
 
 class DeckError(ValueError):
@@ -97,12 +78,16 @@ class Deck:
     name: tuple[str, ...] = ("bo-slide",)
 
     def pptx(self, date: dt.date | None = None) -> bytes:
-        """The deck as PowerPoint (see `build_pptx`)."""
-        return build_pptx(self.slides, self.title, self.subtitle, date)
+        """The deck as PowerPoint (`formats.PPTX`, see `pptx.build_pptx`)."""
+        from danvan_metrics.export import formats  # formats imports this module: imported when first used
+
+        return formats.PPTX.write(self, date)
 
     def pdf(self, date: dt.date | None = None) -> bytes:
-        """The deck as PDF (see `build_pdf`)."""
-        return build_pdf(self.slides, self.title, self.subtitle, date)
+        """The deck as PDF (`formats.PDF`, see `pdf.build_pdf`)."""
+        from danvan_metrics.export import formats
+
+        return formats.PDF.write(self, date)
 
     def file_name(self, ext: str) -> str:
         """A download name such as "ho-so_huyen-da-krong.pptx"."""
@@ -255,104 +240,6 @@ def chart_deck(slides: Sequence[Slide], title: str = DEFAULT_TITLE, subtitle: st
     return Deck(title, subtitle, tuple(slides), ("bo-slide", *metrics[:3]))
 
 
-# 2. PowerPoint
-
-
-def build_pptx(slides: Sequence[Slide], title: str, subtitle: str = "", date: dt.date | None = None) -> bytes:
-    """A 16:9 PowerPoint: a cover, one slide per chart (title, chart picture, source note), a sources slide.
-
-    Args:
-        slides: the charts, in order.
-        title: the cover's title ("Hồ sơ số liệu: Quận Ba Đình").
-        subtitle: the cover's second line (the unit, the meeting).
-        date: the date on the cover (dd/mm/yyyy); today if None.
-
-    Returns:
-        The .pptx file's bytes. Speaker notes repeat each chart's periods, units and source.
-
-    Raises:
-        images.ExportError: the charts could not be drawn.
-    """
-    pictures = [_picture(slide) for slide in slides]
-    presentation = Presentation()
-    presentation.slide_width, presentation.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-    presentation.core_properties.title = xml_safe(title)
-    presentation.core_properties.subject = xml_safe(subtitle)
-    presentation.core_properties.author = "danvan"
-    presentation.core_properties.language = "vi-VN"
-    layouts = presentation.slide_layouts
-
-    cover = presentation.slides.add_slide(layouts[_LAYOUT_TITLE])
-    _place(cover.shapes.title, 0.75, 1.9, 11.83, 1.9)
-    _write(cover.shapes.title.text_frame, [title], 40, bold=True)
-    _place(cover.placeholders[1], 0.75, 3.95, 11.83, 2.2)
-    _write(cover.placeholders[1].text_frame, _cover_lines(subtitle, date), 22)
-
-    for slide, picture in zip(slides, pictures, strict=True):
-        page = presentation.slides.add_slide(layouts[_LAYOUT_TITLE_ONLY])
-        _place(page.shapes.title, 0.5, 0.2, 12.333, 0.8)
-        _write(page.shapes.title.text_frame, [slide.title], 28, bold=True)
-        height = Inches(5.9)
-        width = Emu(int(height * IMAGE_WIDTH / IMAGE_HEIGHT))
-        image = page.shapes.add_picture(io.BytesIO(picture), (SLIDE_WIDTH - width) // 2, Inches(1.05), width, height)
-        image.name = "Biểu đồ"
-        # Alt text for screen readers (python-pptx has no public setter for it).
-        alt = f"{slide.title}. {slide.note.subtitle}. {slide.note.footnote()}"
-        image._element.nvPicPr.cNvPr.set("descr", xml_safe(alt))
-        source = page.shapes.add_textbox(Inches(0.5), Inches(7.0), Inches(12.333), Inches(0.42))
-        _write(source.text_frame, [slide.note.footnote()], 12, colour=_GREY)
-        notes = "\n".join(p for p in (slide.note.subtitle, slide.note.footnote()) if p)
-        page.notes_slide.notes_text_frame.text = xml_safe(notes)
-
-    closing = presentation.slides.add_slide(layouts[_LAYOUT_CONTENT])
-    _place(closing.shapes.title, 0.5, 0.3, 12.333, 0.9)
-    _write(closing.shapes.title.text_frame, [SOURCES_TITLE], 32, bold=True)
-    _place(closing.placeholders[1], 0.6, 1.35, 12.133, 5.4)
-    cited = all_sources(slides)
-    _write(closing.placeholders[1].text_frame, cited, 20 if len(cited) <= 6 else 14)
-    updated = closing.shapes.add_textbox(Inches(0.6), Inches(6.85), Inches(12.133), Inches(0.45))
-    _write(updated.text_frame, _updated_lines(slides), 14, colour=_GREY)
-
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return buffer.getvalue()
-
-
-def all_sources(slides: Sequence[Slide]) -> list[str]:
-    """Every source the slides cite, once each, in order of first use."""
-    found: list[str] = []
-    for slide in slides:
-        for source in slide.sources or slide.note.sources:
-            if source not in found:
-                found.append(source)
-    return found
-
-
-# 3. PDF: the same deck, one page per slide
-
-
-def build_pdf(slides: Sequence[Slide], title: str, subtitle: str = "", date: dt.date | None = None) -> bytes:
-    """The same deck as a PDF: cover, one page per chart, sources; each page 13,333 × 7,5 in.
-
-    Every page is drawn by the same exporter as the charts (the cover and the sources page are
-    figures made only of text) and the pages are joined by Pillow: no PDF library to install.
-    Pages are images (JPEG at high quality, no chroma subsampling, so coloured text stays sharp).
-
-    Raises:
-        images.ExportError: the pages could not be drawn.
-    """
-    pages = [_text_page(_cover_page(title, subtitle, date))]
-    pages += [_picture(slide) for slide in slides]
-    pages.append(_text_page(_sources_page(slides)))
-    frames = [Image.open(io.BytesIO(page)).convert("RGB") for page in pages]
-    buffer = io.BytesIO()
-    frames[0].save(
-        buffer, "PDF", save_all=True, append_images=frames[1:], resolution=PDF_RESOLUTION, quality=92, subsampling=0,
-        title=xml_safe(title), author="danvan", subject=xml_safe(subtitle),
-    )  # fmt: skip
-    return buffer.getvalue()
-
-
 # Helpers
 
 
@@ -409,90 +296,3 @@ def _finish(store: Store, figure: go.Figure, note: ChartNote) -> go.Figure:
     """Describe a slide's figure in presentation size; sample data is stamped as such on every slide."""
     charts.describe(figure, note, present=True)
     return charts.mark_demo(figure) if store.synthetic or config.demo_mode() else figure
-
-
-def _picture(slide: Slide) -> bytes:
-    return images.to_png(slide.figure, IMAGE_WIDTH, IMAGE_HEIGHT, scale=IMAGE_SCALE)
-
-
-def _cover_lines(subtitle: str, date: dt.date | None) -> list[str]:
-    return [line for line in (subtitle, DATE_LINE.format(date=format_date(date or dt.date.today()))) if line]
-
-
-def _updated_lines(slides: Sequence[Slide]) -> list[str]:
-    dates = [pd.Timestamp(s.note.updated) for s in slides if s.note.updated is not None]
-    return [UPDATED_LINE.format(date=format_date(max(dates)))] if dates else []
-
-
-def _place(shape: Any, left: float, top: float, width: float, height: float) -> None:
-    """Move a layout placeholder: the default template is laid out for 4:3."""
-    shape.left, shape.top, shape.width, shape.height = Inches(left), Inches(top), Inches(width), Inches(height)
-
-
-def _write(frame: Any, lines: Sequence[str], size: int, bold: bool = False, colour: RGBColor | None = None) -> None:
-    """Fill a text frame with one paragraph per line, in Vietnamese (for spelling and screen readers).
-
-    Every line passes `export.xml_safe`: python-pptx would show a control character as "_x001B_"
-    and cannot save a lone surrogate, and any stored title, source or unit name may hold one.
-    """
-    frame.clear()
-    frame.word_wrap = True
-    for index, line in enumerate(lines):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        run = paragraph.add_run()
-        run.text = xml_safe(line)
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.language_id = MSO_LANGUAGE_ID.VIETNAMESE
-        if colour is not None:
-            run.font.color.rgb = colour
-
-
-# Cover and sources pages for the PDF: figures made only of text, laid out like the charts (1536 × 864).
-
-
-def _text_figure(blocks: Sequence[tuple[str, int, str, float]]) -> go.Figure:
-    """A white page with text blocks (text, size px, colour, top as a fraction of the height)."""
-    figure = go.Figure()
-    for text, size, colour, top in blocks:
-        figure.add_annotation(
-            text=text, xref="paper", yref="paper", x=0, y=top, xanchor="left", yanchor="top", align="left",
-            showarrow=False, font={"size": size, "color": colour, "family": charts.FONT_FAMILY},
-        )  # fmt: skip
-    figure.update_layout(
-        xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white", paper_bgcolor="white",
-        margin={"l": 80, "r": 80, "t": 60, "b": 60}, showlegend=False,
-    )  # fmt: skip
-    return figure
-
-
-def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) or " "
-
-
-def _cover_page(title: str, subtitle: str, date: dt.date | None) -> go.Figure:
-    lines = _cover_lines(subtitle, date)
-    return _text_figure(
-        [
-            (f"<b>{_wrap(title, 40)}</b>", 44, "#000000", 0.72),
-            (_wrap(lines[0], 70) + ("<br>" + lines[1] if len(lines) > 1 else ""), 24, "#333333", 0.4),
-            (COVER_NOTE, 15, "#555555", 0.06),
-        ]
-    )
-
-
-def _sources_page(slides: Sequence[Slide]) -> go.Figure:
-    cited = all_sources(slides)
-    size, width, gap = (20, 110, "<br><br>") if len(cited) <= 6 else (14, 160, "<br>")
-    items = gap.join("• " + _wrap(c, width).replace("<br>", "<br>   ") for c in cited)
-    return _text_figure(
-        [
-            (f"<b>{SOURCES_TITLE}</b>", 32, "#000000", 1.0),
-            (items, size, "#1A1A1A", 0.86),
-            (" ".join(_updated_lines(slides)), 15, "#555555", 0.04),
-        ]
-    )
-
-
-def _text_page(figure: go.Figure) -> bytes:
-    return images.to_png(figure, IMAGE_WIDTH, IMAGE_HEIGHT, scale=IMAGE_SCALE)
