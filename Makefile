@@ -31,7 +31,7 @@ system-deps:
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy danvan_metrics
+	$(PY) -m mypy
 
 format: setup
 	$(PY) -m ruff check --fix .

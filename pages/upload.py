@@ -3,7 +3,7 @@
 import streamlit as st
 
 from danvan_metrics.export import formats
-from danvan_metrics.ingest.template import template_csv
+from danvan_metrics.export.template import template_csv
 from danvan_metrics.ui import auth as ui_auth
 from danvan_metrics.ui import cache, widgets
 from danvan_metrics.ui import upload as ui_upload

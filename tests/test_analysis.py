@@ -6,18 +6,18 @@ import datetime as dt
 
 import pandas as pd
 
-from danvan_metrics.figures import analysis
+from danvan_metrics.figures import analysis, groups
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 
 
 def test_group_by_province_and_by_kind_is_built_around_my_unit(fixture_store: Store) -> None:
     units = queries.units(fixture_store)
-    assert analysis.group_members(units, analysis.Group.PROVINCE, "t-d1") == ["t-d1", "t-d2"]
-    assert analysis.group_members(units, analysis.Group.KIND, "t-d1") == ["t-d1"]  # only quận
-    assert analysis.group_members(units, analysis.Group.ALL, "t-d1") is None
-    assert analysis.group_members(units, analysis.Group.PROVINCE, None) is None  # no unit: everyone
-    assert analysis.group_members(units, analysis.Group.CUSTOM, None, ["t-d2"]) == ["t-d2"]
+    assert groups.group_members(units, groups.Group.PROVINCE, "t-d1") == ["t-d1", "t-d2"]
+    assert groups.group_members(units, groups.Group.KIND, "t-d1") == ["t-d1"]  # only quận
+    assert groups.group_members(units, groups.Group.ALL, "t-d1") is None
+    assert groups.group_members(units, groups.Group.PROVINCE, None) is None  # no unit: everyone
+    assert groups.group_members(units, groups.Group.CUSTOM, None, ["t-d2"]) == ["t-d2"]
 
 
 def _compare_rows(values: list[float], same_period: bool = True) -> pd.DataFrame:
@@ -32,7 +32,7 @@ def _compare_rows(values: list[float], same_period: bool = True) -> pd.DataFrame
 
 
 def test_rank_and_gaps_follow_the_metric_direction() -> None:
-    ranked, stats = analysis.rank_and_gaps(_compare_rows([90.0, 80.0, 70.0]), "lower")
+    ranked, stats = groups.rank_and_gaps(_compare_rows([90.0, 80.0, 70.0]), "lower")
     assert stats is not None
     assert stats.best == 70.0 and stats.median == 80.0 and stats.best_unit == "Đơn vị 2"
     assert ranked.set_index("unit_id")["rank"].to_dict() == {"u2": 1, "u1": 2, "u0": 3}
@@ -40,8 +40,8 @@ def test_rank_and_gaps_follow_the_metric_direction() -> None:
 
 
 def test_no_rank_across_periods_or_for_neutral_metrics() -> None:
-    assert analysis.rank_and_gaps(_compare_rows([1.0, 2.0], same_period=False), "higher")[1] is None
-    frame, stats = analysis.rank_and_gaps(_compare_rows([1.0, 2.0]), "neutral")
+    assert groups.rank_and_gaps(_compare_rows([1.0, 2.0], same_period=False), "higher")[1] is None
+    frame, stats = groups.rank_and_gaps(_compare_rows([1.0, 2.0]), "neutral")
     assert stats is None and "rank" not in frame
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from danvan_metrics.core import messages
-from danvan_metrics.figures import analysis
+from danvan_metrics.figures import analysis, groups, selection
 
 Q2 = (dt.date(2026, 4, 1), dt.date(2026, 6, 30), "Quý 2/2026")
 
@@ -37,31 +37,31 @@ def compare_rows(values: dict[str, float | None], level: str = "commune", same_p
 
 def test_position_counts_rank_and_share_honestly() -> None:
     frame = compare_rows({"a": 90, "b": 80, "c": 80, "d": 70, "e": 60})
-    higher = analysis.unit_position(frame, "b", "higher")
+    higher = groups.unit_position(frame, "b", "higher")
     assert higher is not None
     assert (higher.rank, higher.n, higher.value, higher.better_than) == (2, 5, 80.0, 62.5)
-    lower = analysis.unit_position(frame, "b", "lower")
+    lower = groups.unit_position(frame, "b", "lower")
     assert lower is not None and (lower.rank, lower.better_than) == (3, 37.5)
-    assert analysis.unit_position(frame, "b", "neutral") is None
-    assert analysis.unit_position(frame, "zz", "higher") is None
-    assert analysis.unit_position(compare_rows({"a": 1, "b": 2}, same_period=False), "b", "higher") is None
+    assert groups.unit_position(frame, "b", "neutral") is None
+    assert groups.unit_position(frame, "zz", "higher") is None
+    assert groups.unit_position(compare_rows({"a": 1, "b": 2}, same_period=False), "b", "higher") is None
 
 
 def test_top_and_bottom_keep_my_unit_wherever_it_stands() -> None:
     frame = compare_rows({f"u{i:02d}": float(i) for i in range(1, 31)})
-    shown = analysis.top_bottom(frame, "higher", n=3, keep=["u15", None])
+    shown = groups.top_bottom(frame, "higher", n=3, keep=["u15", None])
     assert shown["unit_id"].tolist() == ["u30", "u29", "u28", "u15", "u03", "u02", "u01"]
     assert shown["band"].tolist() == ["top"] * 3 + ["mine"] + ["bottom"] * 3
     assert shown["rank"].tolist() == [1, 2, 3, 16, 28, 29, 30]
-    best_low = analysis.top_bottom(frame, "lower", n=2)
+    best_low = groups.top_bottom(frame, "lower", n=2)
     assert best_low["unit_id"].tolist() == ["u01", "u02", "u29", "u30"]
-    neutral = analysis.top_bottom(frame, "neutral", n=2)
+    neutral = groups.top_bottom(frame, "neutral", n=2)
     assert "rank" not in neutral and neutral["unit_id"].tolist() == ["u30", "u29", "u02", "u01"]
 
 
 def test_top_and_bottom_of_a_small_group_shows_each_unit_once() -> None:
     frame = compare_rows({"a": 3.0, "b": 2.0, "c": 1.0, "d": None})
-    shown = analysis.top_bottom(frame, "higher", n=10, keep=["d"])
+    shown = groups.top_bottom(frame, "higher", n=10, keep=["d"])
     assert shown["unit_id"].tolist() == ["a", "b", "c", "d"]
     assert shown["band"].tolist() == ["top", "top", "top", "mine"]
 
@@ -114,9 +114,9 @@ def test_provinces_of_both_eras_get_told_apart() -> None:
 
 def test_province_of_walks_up_the_registry() -> None:
     units = registry()
-    assert analysis.province_of(units, "c2") == "P1"
-    assert analysis.province_of(units, "P2") == "P2"
-    assert analysis.province_of(units, "nowhere") is None and analysis.province_of(units, None) is None
+    assert selection.province_of(units, "c2") == "P1"
+    assert selection.province_of(units, "P2") == "P2"
+    assert selection.province_of(units, "nowhere") is None and selection.province_of(units, None) is None
 
 
 def units_with_figures(n: int) -> pd.DataFrame:
@@ -126,15 +126,15 @@ def units_with_figures(n: int) -> pd.DataFrame:
 
 def test_trend_lines_are_capped_around_my_unit() -> None:
     units = units_with_figures(20)
-    chosen = analysis.trend_selection(units, [], "c02", cap=4)
+    chosen = selection.trend_selection(units, [], "c02", cap=4)
     assert chosen.unit_ids == ["c02", "c00", "c01", "c03"] and chosen.total == 20
     assert chosen.note is not None and "4/20" in chosen.note and "cùng cấp trên" in chosen.note
-    assert analysis.trend_selection(units_with_figures(6), [], None, cap=8) == analysis.TrendSelection(None, 6)
-    spread = analysis.trend_selection(units, [], None, cap=3)
+    assert selection.trend_selection(units_with_figures(6), [], None, cap=8) == selection.TrendSelection(None, 6)
+    spread = selection.trend_selection(units, [], None, cap=3)
     assert spread.unit_ids == ["c00", "c05", "c01"], "one line per parent first, then the rest by name"
-    picked = analysis.trend_selection(units, ["c09", "c10"], "c02", cap=4)
-    assert picked == analysis.TrendSelection(["c09", "c10"], 2)
-    many = analysis.trend_selection(units, [f"c{i:02d}" for i in range(10)], "c07", cap=3)
+    picked = selection.trend_selection(units, ["c09", "c10"], "c02", cap=4)
+    assert picked == selection.TrendSelection(["c09", "c10"], 2)
+    many = selection.trend_selection(units, [f"c{i:02d}" for i in range(10)], "c07", cap=3)
     assert many.unit_ids == ["c07", "c00", "c01"] and many.note is not None and "3/10" in many.note
 
 
@@ -179,7 +179,7 @@ def test_the_trend_spreads_lines_by_province_even_across_levels() -> None:
     })  # fmt: skip
     units = pd.DataFrame({"unit_id": ["d1", "d2", "c1", "x2", "x3"], "name": ["A", "B", "C", "D", "E"],
                           "parent_id": ["P1", "P1", "d1", "P2", "P3"]})  # fmt: skip
-    assert analysis.provinces_of(registry, ["c1", "d2", "P3", "nope"]) == ["P1", "P1", "P3", None]
-    spread = analysis.trend_selection(units, [], None, cap=3, registry=registry)
+    assert selection.provinces_of(registry, ["c1", "d2", "P3", "nope"]) == ["P1", "P1", "P3", None]
+    spread = selection.trend_selection(units, [], None, cap=3, registry=registry)
     assert spread.unit_ids == ["d1", "x2", "x3"], "C lies in P1 through its district: not a second P1 line first"
     assert spread.note is not None and "3/5" in spread.note

@@ -1,4 +1,4 @@
-"""Vietnamese formats: numbers, figures with qualifiers, case counts, dates, and parsing them back."""
+"""Vietnamese formats: numbers, figures with qualifiers, case counts and dates (parsing them: test_ingest_numbers)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,12 @@ import pytest
 
 from danvan_metrics.core.formats import (
     PLOTLY_SEPARATORS,
-    decimals_in,
     format_date,
     format_datetime,
     format_figure,
     format_measure,
     format_number,
     format_parts,
-    parse_vietnamese_number,
     plotly_number_format,
 )
 
@@ -128,63 +126,6 @@ def test_missing_date_is_an_en_dash(missing: object) -> None:
 def test_datetime_shows_day_month_year_and_time() -> None:
     assert format_datetime(dt.datetime(2023, 1, 31, 9, 5)) == "31/01/2023 09:05"
     assert format_datetime(None) == "–"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("15.590", 15590),
-        ("91,94%", 91.94),
-        ("91,94", 91.94),
-        ("22.785", 22785),
-        ("4941", 4941),
-        ("1.234.567", 1234567),
-        ("1.234,5", 1234.5),
-        (" 92 % ", 92),
-        ("100%", 100),
-        ("-5", -5),
-    ],
-)
-def test_parse_vietnamese_number(text: str, expected: float) -> None:
-    assert parse_vietnamese_number(text) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "1.23",  # "." groups thousands: groups after the first must have three digits
-        "1.2345",
-        "1..234",
-        ".590",  # a group separator with nothing before it
-        "1234.567",  # the first group has at most three digits
-        "abc",
-        "12a",
-        "",
-        "   ",
-        "%",
-        "1,2,3",
-        "91.94",  # English decimal point: would silently read as 9194 if accepted
-        "+5",
-    ],
-)
-def test_parse_rejects_what_is_not_a_vietnamese_number(text: str) -> None:
-    with pytest.raises(ValueError, match="not a"):
-        parse_vietnamese_number(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("91,94%", 2), ("15.590", 0), ("92%", 0), ("90,00%", 2), ("97,5", 1), ("4941", 0), (" 91,94 % ", 2)],
-)
-def test_decimals_as_written(text: str, expected: int) -> None:
-    assert decimals_in(text) == expected
-
-
-def test_format_and_parse_round_trip() -> None:
-    for value, decimals in [(15590, 0), (91.94, 2), (1234567.5, 1), (0, 0)]:
-        text = format_number(value, decimals)
-        assert parse_vietnamese_number(text) == pytest.approx(value)
-        assert decimals_in(text) == decimals
 
 
 def test_plotly_speaks_vietnamese_notation() -> None:

@@ -14,6 +14,7 @@ from danvan_metrics.services import uploads
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from danvan_metrics.store.resolving import resolver_for
+from tests.fixtures import commit_as
 
 FILES = Path(__file__).resolve().parent / "upload_corpus" / "files"
 TODAY = dt.date(2026, 11, 26)
@@ -97,13 +98,13 @@ def test_each_file_has_its_exact_outcome(name: str, real_store: Store) -> None:
     if rows is None:
         assert not preview.ok
         with pytest.raises(uploads.UploadError):
-            uploads.commit(real_store, preview, data, "kiem.thu")
+            commit_as(real_store, preview, data, "kiem.thu")
         assert queries.dump(real_store).equals(before)  # nothing changed
         assert real_store.data_version() == version
         assert not (real_store.home / "uploads").exists()
     else:
         assert preview.ok and len(preview.validation.rows) == rows
-        upload_id = uploads.commit(real_store, preview, data, "kiem.thu")
+        upload_id = commit_as(real_store, preview, data, "kiem.thu")
         mine = queries.dump(real_store).loc[lambda d: d["upload_id"] == upload_id]
         assert len(mine) == rows
         assert (real_store.home / "uploads" / f"{preview.sha256}{Path(name).suffix}").read_bytes() == data

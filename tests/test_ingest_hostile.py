@@ -15,12 +15,13 @@ import openpyxl
 import pytest
 
 from danvan_metrics.core.formats import format_figure, format_number, format_parts
-from danvan_metrics.ingest import read as ingest_read
+from danvan_metrics.ingest import read_xlsx
 from danvan_metrics.ingest.read import UploadRejected, read_upload
 from danvan_metrics.services import uploads
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from danvan_metrics.store.resolving import resolver_for
+from tests.fixtures import commit_as
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = "ma_don_vi,ten_don_vi,nam,quy,ma_chi_tieu,gia_tri,tu_so,mau_so,ghi_chu"
@@ -54,7 +55,7 @@ def refused(store: Store, data: bytes, name: str) -> list[tuple[int | None, str 
     preview = uploads.prepare(store, data, name, resolver_for(store), today=TODAY)
     assert not preview.ok
     with pytest.raises(uploads.UploadError):
-        uploads.commit(store, preview, data, "kiem.thu")
+        commit_as(store, preview, data, "kiem.thu")
     assert queries.dump(store).equals(before)
     assert store.data_version() == version
     return [(e.row, e.column, e.message) for e in preview.errors]
@@ -213,7 +214,7 @@ def test_a_template_only_on_a_hidden_sheet_is_refused(real_store: Store) -> None
 
 
 def test_shared_strings_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_read, "XLSX_MAX_SHARED_STRINGS", 1024 * 1024)
+    monkeypatch.setattr(read_xlsx, "XLSX_MAX_SHARED_STRINGS", 1024 * 1024)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -223,7 +224,7 @@ def test_shared_strings_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_reading_an_xlsx_is_bounded_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_read, "READ_SECONDS", 0.0)
+    monkeypatch.setattr(read_xlsx, "READ_SECONDS", 0.0)
     rows = [["pre-d001", "", 2024, 1, "citizen_receptions", i, None, None, None] for i in range(2500)]
     with pytest.raises(UploadRejected, match="Đọc tệp Excel quá 0 giây"):
         read_upload(xlsx_file(rows), "cham.xlsx")

@@ -26,13 +26,15 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from danvan_metrics.ingest.read import TEMPLATE_COLUMNS, UploadRejected, read_upload
-from danvan_metrics.ingest.validate import Issue
+from danvan_metrics.ingest.issues import Issue
+from danvan_metrics.ingest.read import UploadRejected, read_upload
+from danvan_metrics.ingest.table import TEMPLATE_COLUMNS
 from danvan_metrics.registry.units import Resolver
 from danvan_metrics.services import uploads
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from danvan_metrics.store.resolving import resolver_for
+from tests.fixtures import commit_as
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = ",".join(TEMPLATE_COLUMNS)
@@ -156,7 +158,7 @@ class Target:
             assert last_row is None or issue.row is None or issue.row <= last_row, (issue, last_row)
         if not preview.ok:
             with pytest.raises(uploads.UploadError) as refused:
-                uploads.commit(self.store, preview, data, "kiem.thu")
+                commit_as(self.store, preview, data, "kiem.thu")
             assert_vietnamese(str(refused.value))
         # prepare writes nothing: checked after every example (a dump of the real store costs ~50 ms).
         assert self.store.data_version() == self.version

@@ -11,8 +11,10 @@ import pytest
 
 from danvan_metrics.cli.main import main
 from danvan_metrics.core import config
+from danvan_metrics.demo import figures as synthetic
 from danvan_metrics.demo import synth
-from danvan_metrics.ingest.read import TEMPLATE_COLUMNS
+from danvan_metrics.figures.analysis import KEY_METRICS
+from danvan_metrics.ingest.table import TEMPLATE_COLUMNS
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import SYNTHETIC_MARKER, MixedDataError, Store
 
@@ -39,17 +41,17 @@ def _observations(written: synth.Written) -> pd.DataFrame:
 
 def test_every_figure_says_it_is_synthetic(national_folder: synth.Written) -> None:
     figures = _observations(national_folder)
-    assert set(figures["source_id"]) == {synth.SOURCE_ID}
-    assert set(figures["source_quote"]) == {synth.QUOTE}
-    assert "DỮ LIỆU MẪU" in synth.QUOTE
+    assert set(figures["source_id"]) == {synthetic.SOURCE_ID}
+    assert set(figures["source_quote"]) == {synthetic.QUOTE}
+    assert "DỮ LIỆU MẪU" in synthetic.QUOTE
     sources = pd.read_csv(national_folder.curated_dir / "sources.csv")
-    assert sources["source_id"].tolist() == [synth.SOURCE_ID]
+    assert sources["source_id"].tolist() == [synthetic.SOURCE_ID]
     assert sources["title"].iloc[0].startswith("DỮ LIỆU MẪU")
     marker = json.loads((national_folder.curated_dir / SYNTHETIC_MARKER).read_text("utf-8"))
-    assert marker["source_id"] == synth.SOURCE_ID and marker["backdated"] is True
+    assert marker["source_id"] == synthetic.SOURCE_ID and marker["backdated"] is True
     # Quarters before the 2025 reform, for communes that only exist after it, carry a note saying so.
     before = figures[pd.to_datetime(figures["period_end"]) < pd.Timestamp("2025-07-01")]
-    assert not before.empty and set(before["note"].astype("str")) == {synth.BACKDATED_NOTE}
+    assert not before.empty and set(before["note"].astype("str")) == {synthetic.BACKDATED_NOTE}
 
 
 def test_shapes_are_realistic(national_folder: synth.Written) -> None:
@@ -86,7 +88,7 @@ def test_the_demo_follows_the_reform(demo_folder: synth.Written) -> None:
     units = pd.read_csv(demo_folder.registry_dir / "units.csv", dtype=str).set_index("unit_id")
     seeds = {"pre-d001", "pre-d009", "pre-d021", "pre-d467", "pre-d954"}
     assert seeds <= set(figures["unit_id"])
-    assert set(figures["metric_id"]) == set(synth.KEY_METRICS)
+    assert set(figures["metric_id"]) == set(KEY_METRICS)
     assert len(demo_folder.quarters) == synth.DEMO_QUARTERS and demo_folder.quarters[-1] == "Quý 3/2026"
     ends = pd.to_datetime(figures["period_end"])
     districts = figures["unit_id"].isin(seeds)
@@ -99,13 +101,13 @@ def test_late_files_are_in_the_template(demo_folder: synth.Written) -> None:
     assert demo_folder.late_files and demo_folder.late_rows > 0
     late = pd.read_csv(demo_folder.late_files[0], sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
     assert list(late.columns) == list(TEMPLATE_COLUMNS)
-    assert set(late["ghi_chu"]) == {synth.LATE_NOTE, synth.REVISED_NOTE}
-    assert set(late.loc[late["ghi_chu"] == synth.LATE_NOTE, "quy"]) == {"3"}
-    assert set(late.loc[late["ghi_chu"] == synth.REVISED_NOTE, "quy"]) == {"2"}
+    assert set(late["ghi_chu"]) == {synthetic.LATE_NOTE, synthetic.REVISED_NOTE}
+    assert set(late.loc[late["ghi_chu"] == synthetic.LATE_NOTE, "quy"]) == {"3"}
+    assert set(late.loc[late["ghi_chu"] == synthetic.REVISED_NOTE, "quy"]) == {"2"}
     # The late figures are not in the curated file: they arrive only as uploads.
     figures = _observations(demo_folder)
     last = figures[pd.to_datetime(figures["period_start"]) == pd.Timestamp("2026-07-01")]
-    arrived_late = late[late["ghi_chu"] == synth.LATE_NOTE]
+    arrived_late = late[late["ghi_chu"] == synthetic.LATE_NOTE]
     late_keys = set(zip(arrived_late["ma_don_vi"], arrived_late["ma_chi_tieu"], strict=True))
     assert not late_keys & set(zip(last["unit_id"], last["metric_id"], strict=True))
 
@@ -124,7 +126,7 @@ def test_load_builds_its_own_store_and_commits_late_files_once(tmp_path: Path, d
     assert log["uploaded_by"].tolist() == [synth.UPLOADER]
     assert int(log["rows_replaced"].iloc[0]) > 0, "corrections replace figures sent before"
     figures = queries.dump(store)
-    assert set(figures["source_id"]) == {synth.SOURCE_ID, f"upload:{committed[0]}"}
+    assert set(figures["source_id"]) == {synthetic.SOURCE_ID, f"upload:{committed[0]}"}
     uploaded = figures[figures["upload_id"].notna()]
     assert uploaded["source_quote"].str.contains("DỮ LIỆU MẪU").all()
     assert figures["obs_id"].str.match(r"^(synthetic_demo#\d+|U[\d-]+-[0-9a-f]{4}#\d+)$").all()
@@ -150,14 +152,14 @@ def test_real_and_synthetic_figures_never_share_a_store(real_store: Store, demo_
     with pytest.raises(MixedDataError, match="đang chứa số liệu thật"):
         synth.store_for(demo_folder.out, real_store.home).ensure_current()
     assert real_store.data_version() == version
-    assert synth.SOURCE_ID not in set(queries.sources(real_store)["source_id"])
+    assert synthetic.SOURCE_ID not in set(queries.sources(real_store)["source_id"])
 
 
 def test_a_synthetic_store_refuses_real_data(tmp_path: Path, demo_folder: synth.Written) -> None:
     store, _ = synth.load(demo_folder.out, tmp_path / "demo-home", late=False)
     with pytest.raises(MixedDataError, match="đang chứa dữ liệu mẫu"):
         Store(store.home, curated_dir=config.CURATED_DIR).ensure_current()
-    assert set(queries.sources(store)["source_id"]) == {synth.SOURCE_ID}
+    assert set(queries.sources(store)["source_id"]) == {synthetic.SOURCE_ID}
 
 
 def test_the_curated_folder_comes_from_the_environment(

@@ -8,8 +8,9 @@ import re
 import openpyxl
 import pandas as pd
 
-from danvan_metrics.ingest.read import TEMPLATE_COLUMNS, read_upload
-from danvan_metrics.ingest.template import template_csv, template_xlsx
+from danvan_metrics.export.template import template_csv, template_xlsx
+from danvan_metrics.ingest.read import read_upload
+from danvan_metrics.ingest.table import TEMPLATE_COLUMNS
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 

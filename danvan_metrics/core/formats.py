@@ -166,31 +166,3 @@ def plotly_tick_format(step: float) -> str:
         if abs(round(step, decimals) - step) < 1e-9 * max(1.0, abs(step)):
             return plotly_number_format(decimals)
     return plotly_number_format(6)
-
-
-def parse_vietnamese_number(text: str) -> float:
-    """Parse a figure as Vietnamese documents write it: "15.590" → 15590, "91,94%" → 91.94.
-
-    Raises:
-        ValueError: the text is not a number in that notation.
-    """
-    cleaned = text.strip().rstrip("%").strip().replace(" ", "")
-    if not cleaned:
-        raise ValueError(f"not a number: {text!r}")
-    integer, _, fraction = cleaned.partition(",")
-    groups = integer.split(".")
-    # Grouped thousands: one to three digits, then groups of exactly three ("1.234.567", not "1234.567").
-    if len(groups) > 1 and not (
-        1 <= len(groups[0].lstrip("-")) <= 3 and all(len(g) == 3 and g.isdigit() for g in groups[1:])
-    ):
-        raise ValueError(f"not a Vietnamese number: {text!r}")
-    digits = "".join(groups)
-    if not digits.lstrip("-").isdigit() or (fraction and not fraction.isdigit()):
-        raise ValueError(f"not a number: {text!r}")
-    return float(f"{digits}.{fraction}" if fraction else digits)
-
-
-def decimals_in(text: str) -> int:
-    """How many decimals a figure is written with ("91,94%" → 2, "15.590" → 0)."""
-    _, _, fraction = text.strip().rstrip("%").partition(",")
-    return len(fraction.strip())

@@ -95,6 +95,9 @@ DUMP_COLUMNS: list[str] = [
 ]
 
 
+UPLOAD_SOURCE_PREFIX = "upload:"  # an upload's source id: "upload:U20260103-0830-ab12"
+
+
 class Qualifier(StrEnum):
     """How a figure relates to the true value: exact, a bound, or an estimate."""
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from danvan_metrics.core import config
-from danvan_metrics.core.formats import decimals_in, format_number, parse_vietnamese_number
+from danvan_metrics.core.formats import format_number
 from danvan_metrics.core.model import CURATED_FILES, LEVELS, QUALIFIERS, Direction, MetricKind
 from danvan_metrics.core.text import fold
+from danvan_metrics.ingest.numbers import Notation, decimals_written, parse_number
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "units.csv": ("unit_id", "name", "kind", "level"),
@@ -38,6 +39,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ),
 }
 KEYS: dict[str, str] = {"units.csv": "unit_id", "metrics.csv": "metric_id", "sources.csv": "source_id"}
+VI = Notation.VIETNAMESE  # the source documents write "15.590" and "91,94%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +219,7 @@ def _check_figure(row: Row, document: str | None, metric: dict[str, str] | None)
     if "/" in value_text:
         written_num, _, written_den = value_text.partition("/")
         try:
-            written = 100.0 * parse_vietnamese_number(written_num) / parse_vietnamese_number(written_den)
+            written = 100.0 * parse_number(written_num, VI) / parse_number(written_den, VI)
         except (ValueError, ZeroDivisionError):
             yield Problem(name, row.line, "value_text", f"không đọc được con số {value_text!r}")
             return
@@ -226,7 +228,7 @@ def _check_figure(row: Row, document: str | None, metric: dict[str, str] | None)
             yield Problem(name, row.line, "value", f"giá trị {value} khác con số trong văn bản {value_text!r}")
     elif value_text:
         try:
-            written = parse_vietnamese_number(value_text)
+            written = parse_number(value_text, VI)
         except ValueError:
             yield Problem(name, row.line, "value_text", f"không đọc được con số {value_text!r}")
             return
@@ -247,7 +249,7 @@ def _check_figure(row: Row, document: str | None, metric: dict[str, str] | None)
         written_parts = (parts, f"{format_number(num)}/{format_number(den)}")
         if not any(stands_in(p, quote) for p in written_parts):
             yield Problem(name, row.line, "numerator", f"tử số/mẫu số {parts!r} không nằm trong trích dẫn")
-        tolerance = 10.0 ** (-decimals_in(value_text)) if "/" not in value_text else 10.0**-6
+        tolerance = 10.0 ** (-decimals_written(value_text, VI)) if "/" not in value_text else 10.0**-6
         # The document may truncate rather than round (217/236 = 91,949… is written 91,94%).
         if abs(100.0 * num / den - value) >= max(tolerance, 1e-9):
             yield Problem(

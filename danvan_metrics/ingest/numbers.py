@@ -129,9 +129,13 @@ def parse_number(text: str, notation: Notation) -> float:
 
 
 def decimals_written(text: str, notation: Notation) -> int:
-    """How many decimals a cell is written with, under the file's notation ("91,94" → 2)."""
+    """How many decimals a cell is written with, under the file's notation: as `parse_number` reads it.
+
+    "91,94" → 2 and "91,949" → 3 in Vietnamese ("15.590" → 0); "91.949" → 3 in plain notation.
+    """
     core, _ = clean(text)
     mark = "," if notation is Notation.VIETNAMESE else "."
-    if _GROUPED_DOT.match(core) or _GROUPED_COMMA.match(core) or mark not in core:
+    # Only an unknown notation leaves "1.234" undecided; the file's own mark is a decimal mark.
+    if mark not in core or (notation is Notation.UNKNOWN and _GROUPED_DOT.match(core)):
         return 0
     return len(core.rsplit(mark, 1)[1])

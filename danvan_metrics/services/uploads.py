@@ -42,8 +42,6 @@ from danvan_metrics.ingest.validate import (
 from danvan_metrics.store import queries, sql
 from danvan_metrics.store.connection import Store
 
-UPLOAD_SOURCE_PREFIX = "upload:"
-
 
 class UploadError(Exception):
     """A commit or retraction that cannot go ahead; the message (Vietnamese) says why."""

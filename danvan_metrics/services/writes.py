@@ -28,9 +28,9 @@ import pandas as pd
 from danvan_metrics.auth import accounts
 from danvan_metrics.auth.accounts import Account, Role
 from danvan_metrics.auth.audit import Action
-from danvan_metrics.ingest.validate import Issue
+from danvan_metrics.core.model import UPLOAD_SOURCE_PREFIX
+from danvan_metrics.ingest.issues import Issue
 from danvan_metrics.services.uploads import (
-    UPLOAD_SOURCE_PREFIX,
     Preview,
     UploadError,
     archive,

@@ -1,6 +1,6 @@
 """The upload template staff fill in: XLSX with drop-down lists and Vietnamese instructions, or CSV.
 
-The column names are a user-facing contract (see `ingest_read.TEMPLATE_COLUMNS`).
+The column names are a user-facing contract (see `ingest.table.TEMPLATE_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from danvan_metrics.export.tables import neutralise, xml_safe
-from danvan_metrics.ingest.read import TEMPLATE_COLUMNS
-
-# A drop-down entry: the code, then what a person recognises it by; the validator keeps what is before it.
-from danvan_metrics.ingest.validate import CHOICE_SEPARATOR
+from danvan_metrics.ingest.table import CHOICE_SEPARATOR, TEMPLATE_COLUMNS
 
 HEADER_HELP: dict[str, str] = {
     "ma_don_vi": "Mã đơn vị (chọn trong danh sách) hoặc mã thống kê",
