@@ -26,7 +26,7 @@ from bench.guard import run_guarded
 from bench.timing import Timing, measure, percentile, ratio
 from danvan_metrics.core import config
 from danvan_metrics.demo import synth
-from danvan_metrics.figures import analysis, charts
+from danvan_metrics.figures import analysis, charts, groups, selection
 from danvan_metrics.services import uploads, writes
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
@@ -222,7 +222,7 @@ def measure_scale_views(context: cases.Context, report: Report) -> dict[str, int
     metric = queries.metric(store, cases.RATE_METRIC)
     frame = queries.compare(store, metric.metric_id, None, context.period)
     units = queries.units(store)
-    ranked, stats = analysis.rank_and_gaps(frame, metric.direction)
+    ranked, stats = groups.rank_and_gaps(frame, metric.direction)
     mine = context.my_unit
     payload: dict[str, int] = {}
 
@@ -239,14 +239,14 @@ def measure_scale_views(context: cases.Context, report: Report) -> dict[str, int
 
     # What a bar per unit would cost: the pages draw it only up to analysis.SCALE_UNITS units.
     build(BAR_PER_UNIT, lambda: charts.build_compare_figure(frame, metric, mine, stats), budgeted=False)
-    position = analysis.unit_position(frame, mine, metric.direction)
+    position = groups.unit_position(frame, mine, metric.direction)
     build("distribution", lambda: charts.build_distribution_figure(frame, metric, mine, position))
-    bands = analysis.top_bottom(frame, metric.direction, keep=[mine])
+    bands = groups.top_bottom(frame, metric.direction, keep=[mine])
     build("top/bottom 10", lambda: charts.build_top_bottom_figure(bands, metric, len(frame), mine, stats))
     view = analysis.province_rollup(frame, units, metric.kind)
     if view.frame is not None:
         rolled = view.frame
-        build("provinces", lambda: charts.build_compare_figure(rolled, metric, analysis.province_of(units, mine)))
+        build("provinces", lambda: charts.build_compare_figure(rolled, metric, selection.province_of(units, mine)))
     timing = measure(lambda: analysis.province_rollup(frame, units, metric.kind), min_runs=3, max_seconds=1.0)
     report.add(Row("figure", "province roll-up (analysis)", timing.p50, timing.p95, timing.n))
     return payload

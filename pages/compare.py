@@ -4,7 +4,7 @@ import streamlit as st
 
 from danvan_metrics.core import messages
 from danvan_metrics.export.chart_spec import CompareSpec, units_of
-from danvan_metrics.figures import analysis, views
+from danvan_metrics.figures import analysis, selection, views
 from danvan_metrics.ui import cards, compare_page, questions, tables
 from danvan_metrics.ui import slides as ui_slides
 
@@ -21,7 +21,7 @@ frame = questions.compare(chosen.metric_id, chosen.members, chosen.period)
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)
     st.stop()
-frame = analysis.with_distinct_names(frame, names)
+frame = selection.with_distinct_names(frame, names)
 registry = questions.units() if analysis.needs_scale_view(len(frame)) else None
 
 # 3. Figure, with the honesty notes beside it; with many units a compact view (views.ScaleView)

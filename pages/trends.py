@@ -4,7 +4,7 @@ import streamlit as st
 
 from danvan_metrics.core import messages
 from danvan_metrics.export.chart_spec import TrendSpec, units_of
-from danvan_metrics.figures import analysis
+from danvan_metrics.figures import selection
 from danvan_metrics.figures.charts import build_trend_figure
 from danvan_metrics.ui import cards, questions, tables, widgets
 from danvan_metrics.ui import slides as ui_slides
@@ -23,14 +23,14 @@ picked = widgets.st_filter("Đơn vị", list(names), key="trend_units", param="
 metric = questions.metric(metric_id)
 mine = widgets.my_unit()
 with_metric = units[units["unit_id"].isin(questions.metric_unit_ids(metric_id))]  # a line each can draw
-chosen = analysis.trend_selection(with_metric, picked, mine, registry=questions.units())
+chosen = selection.trend_selection(with_metric, picked, mine, registry=questions.units())
 if chosen.note:
     st.info(chosen.note)
 frame = questions.trend(metric_id, chosen.unit_ids)
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)
     st.stop()
-frame = analysis.with_distinct_names(frame, names)
+frame = selection.with_distinct_names(frame, names)
 
 # 3. Figure
 if bool((frame.groupby("unit_id").size() <= 1).all()):

@@ -9,7 +9,7 @@ import pandas as pd
 
 from danvan_metrics.core.messages import DEMO_BANNER
 from danvan_metrics.core.model import Direction, Metric, MetricKind
-from danvan_metrics.figures import analysis, charts
+from danvan_metrics.figures import charts, groups
 from tests.test_analysis_scale import compare_rows
 
 RATE = Metric(
@@ -59,7 +59,7 @@ def test_a_tall_figure_is_watermarked_all_the_way_down_and_the_label_clears_the_
 def test_distribution_counts_every_unit_and_marks_mine() -> None:
     frame = many_units(500)
     mine = "c00042"
-    position = analysis.unit_position(frame, mine, RATE.direction)
+    position = groups.unit_position(frame, mine, RATE.direction)
     assert position is not None
     figure = charts.build_distribution_figure(frame, RATE, mine, position)
     bars = figure.data[0]
@@ -83,8 +83,8 @@ def test_distribution_warns_when_periods_differ() -> None:
 def test_top_bottom_labels_ranks_and_draws_lines_between_bands() -> None:
     frame = many_units(300)
     mine = str(frame.sort_values("value")["unit_id"].iloc[150])
-    shown = analysis.top_bottom(frame, RATE.direction, keep=[mine])
-    _, stats = analysis.rank_and_gaps(frame, RATE.direction)
+    shown = groups.top_bottom(frame, RATE.direction, keep=[mine])
+    _, stats = groups.rank_and_gaps(frame, RATE.direction)
     figure = charts.build_top_bottom_figure(shown, RATE, len(frame), mine, stats)
     labels = list(figure.data[0].y)
     assert len(labels) == 21 and labels[0].startswith("#1 · ")
@@ -97,7 +97,7 @@ def test_twin_names_get_their_place() -> None:
     frame = compare_rows({"a": 3.0, "b": 2.0, "c": 1.0})
     frame["unit_name"] = ["Xã Tân Thành", "Xã Tân Thành", "Xã Khác"]
     frame["unit_parent_id"] = ["P1", "P2", "P1"]
-    shown = analysis.top_bottom(frame, RATE.direction, n=2)
+    shown = groups.top_bottom(frame, RATE.direction, n=2)
     figure = charts.build_top_bottom_figure(shown, RATE, 3, places={"P1": "Tây Ninh", "P2": "Đồng Nai"})
     labels = set(figure.data[0].y)
     assert {"#1 · Xã Tân Thành (Tây Ninh)", "#2 · Xã Tân Thành (Đồng Nai)", "#3 · Xã Khác"} == labels
@@ -106,7 +106,7 @@ def test_twin_names_get_their_place() -> None:
 def test_scale_views_send_the_same_few_kilobytes_for_any_number_of_units() -> None:
     def sizes(n: int) -> tuple[int, int, int]:
         frame = many_units(n)
-        shown = analysis.top_bottom(frame, RATE.direction)
+        shown = groups.top_bottom(frame, RATE.direction)
         bars = len(charts.build_compare_figure(frame, RATE).to_json())
         spread = len(charts.build_distribution_figure(frame, RATE).to_json())
         bands = len(charts.build_top_bottom_figure(shown, RATE, n).to_json())
@@ -144,8 +144,8 @@ def test_one_units_distribution_counts_in_whole_units() -> None:
 
 def test_the_median_is_named_over_the_plot_not_on_the_bars() -> None:
     frame = many_units(300)
-    shown = analysis.top_bottom(frame, RATE.direction)
-    _, stats = analysis.rank_and_gaps(frame, RATE.direction)
+    shown = groups.top_bottom(frame, RATE.direction)
+    _, stats = groups.rank_and_gaps(frame, RATE.direction)
     figure = charts.build_top_bottom_figure(shown, RATE, len(frame), None, stats)
     notes = next(a for a in figure.layout.annotations if a.name == charts.NOTES)
     assert "Trung vị" in notes.text

@@ -28,7 +28,7 @@ from danvan_metrics.core import config
 from danvan_metrics.core.model import Period
 from danvan_metrics.export import images, slides
 from danvan_metrics.export.pdf import build_pdf
-from danvan_metrics.figures import analysis, charts
+from danvan_metrics.figures import charts, groups, selection
 from danvan_metrics.figures.charts import ChartNote
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
@@ -79,10 +79,10 @@ def slide_text(slide: Any) -> str:
 def test_compare_slide_is_the_compare_pages_chart_in_presentation_size(store: Store) -> None:
     slide = slides.compare_slide(store, "communes", highlight=DA_KRONG)
     # What the page draws, described as presentation mode describes it:
-    names = analysis.distinct_names(queries.units_with_figures(store))  # former units marked, as on the page
-    frame = analysis.with_distinct_names(queries.compare(store, "communes"), names)
+    names = selection.distinct_names(queries.units_with_figures(store))  # former units marked, as on the page
+    frame = selection.with_distinct_names(queries.compare(store, "communes"), names)
     metric = queries.metric(store, "communes")
-    _, stats = analysis.rank_and_gaps(frame, metric.direction)
+    _, stats = groups.rank_and_gaps(frame, metric.direction)
     page = charts.describe(
         charts.build_compare_figure(frame, metric, DA_KRONG, stats),
         charts.chart_note(frame, queries.last_updated(store)),
@@ -105,8 +105,8 @@ def test_compare_slide_name_says_units_and_period(store: Store) -> None:
 
 def test_trend_slide_is_the_trend_pages_chart(store: Store) -> None:
     slide = slides.trend_slide(store, "communes", [BA_DINH, DA_KRONG])
-    names = analysis.distinct_names(queries.units_with_figures(store))
-    frame = analysis.with_distinct_names(queries.trend(store, "communes", [BA_DINH, DA_KRONG]), names)
+    names = selection.distinct_names(queries.units_with_figures(store))
+    frame = selection.with_distinct_names(queries.trend(store, "communes", [BA_DINH, DA_KRONG]), names)
     page = charts.describe(
         charts.build_trend_figure(frame, queries.metric(store, "communes")),
         charts.chart_note(frame, queries.last_updated(store)),

@@ -16,7 +16,8 @@ import pytest
 
 from danvan_metrics.core.formats import format_figure, format_number, format_parts
 from danvan_metrics.ingest import read_xlsx
-from danvan_metrics.ingest.read import UploadRejected, read_upload
+from danvan_metrics.ingest.read import read_upload
+from danvan_metrics.ingest.table import UploadRejected
 from danvan_metrics.services import uploads
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store

@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from danvan_metrics.ingest.issues import Issue
-from danvan_metrics.ingest.read import UploadRejected, read_upload
-from danvan_metrics.ingest.table import TEMPLATE_COLUMNS
+from danvan_metrics.ingest.read import read_upload
+from danvan_metrics.ingest.table import TEMPLATE_COLUMNS, UploadRejected
 from danvan_metrics.registry.units import Resolver
 from danvan_metrics.services import uploads
 from danvan_metrics.store import queries

@@ -13,7 +13,7 @@ import pytest
 
 from danvan_metrics.core.model import Period
 from danvan_metrics.export import slides
-from danvan_metrics.figures import analysis, views
+from danvan_metrics.figures import analysis, groups, selection, views
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from tests import scale_sample
@@ -49,7 +49,7 @@ def test_compare_shows_the_best_and_worst_of_one_quarter_not_a_bar_per_unit(at_s
     at = open_app("pages/compare.py")
     assert not at.exception
     (spec,) = chart_specs(at)
-    assert 0 < bars(spec) <= 2 * analysis.TOP_N
+    assert 0 < bars(spec) <= 2 * groups.TOP_N
     assert len(json.dumps(spec)) < 250_000, "the chart sent to the browser stays small"
     period = at.selectbox(key="compare_period").value
     assert period, "with many units the page opens on one quarter, so ranks and the roll-up are honest"
@@ -86,7 +86,7 @@ def test_provinces_need_one_period_and_say_so(at_scale: Store) -> None:
     # The sample has gaps (≈ 4 % missing quarters), so "each unit's latest" mixes quarters.
     assert not bool(frame["same_period"].all()), "the sample lost its gaps: this test needs mixed periods"
     assert "Chỉ gộp theo tỉnh khi mọi số liệu cùng một kỳ" in page_text(at)
-    assert bars(chart_specs(at)[0]) <= 2 * analysis.TOP_N + 1  # it falls back to the best and worst
+    assert bars(chart_specs(at)[0]) <= 2 * groups.TOP_N + 1  # it falls back to the best and worst
 
 
 def test_trend_draws_at_most_eight_lines_and_says_which(at_scale: Store, middle_unit: tuple[str, str]) -> None:
@@ -94,7 +94,7 @@ def test_trend_draws_at_most_eight_lines_and_says_which(at_scale: Store, middle_
     at = open_app("pages/trends.py", toi=unit_id)
     (spec,) = chart_specs(at)
     legend = [trace["name"] for trace in spec["data"] if trace.get("showlegend") is not False and "name" in trace]
-    assert len(legend) == analysis.TREND_LINE_CAP
+    assert len(legend) == selection.TREND_LINE_CAP
     assert any(name in entry for entry in legend), "my unit is among the lines"
     # Out of the units with a figure of this metric: each counted unit can draw a line.
     with_metric = len(queries.metric_unit_ids(at_scale, RATE))
@@ -149,12 +149,12 @@ def test_slides_draw_what_the_page_draws_and_are_stamped(national: Store, middle
     assert period is not None
     slide = slides.compare_slide(national, RATE, None, Period.parse(period), unit_id, "top_bottom")
     data = slide.figure.to_plotly_json()["data"]
-    assert 0 < sum(len(t.get("y") or []) for t in data if t["type"] == "bar") <= 2 * analysis.TOP_N + 1
+    assert 0 < sum(len(t.get("y") or []) for t in data if t["type"] == "bar") <= 2 * groups.TOP_N + 1
     assert "tot-nhat-va-kem-nhat" in slide.file_name("png")
     assert any("DỮ LIỆU MẪU" in str(a.text) for a in slide.figure.layout.annotations)
     trend = slides.trend_slide(national, RATE, None, unit_id)
     lines = [t for t in trend.figure.data if t.showlegend is not False and t.name]
-    assert len(lines) == analysis.TREND_LINE_CAP
+    assert len(lines) == selection.TREND_LINE_CAP
     assert f"vẽ 8/{len(queries.metric_unit_ids(national, RATE))} đơn vị" in trend.note.subtitle.replace("<br>", " ")
 
 
@@ -173,7 +173,7 @@ def test_distinct_names_tell_same_named_communes_apart() -> None:
             "parent_name": ["Tỉnh Đồng Nai", "Tỉnh Vĩnh Long", "Tỉnh Đồng Nai"],
         }
     )
-    assert analysis.distinct_names(units) == {
+    assert selection.distinct_names(units) == {
         "a": "Xã Tân Phú (Tỉnh Đồng Nai)",
         "b": "Xã Tân Phú (Tỉnh Vĩnh Long)",
         "c": "Xã Hòa Bình",
@@ -182,7 +182,7 @@ def test_distinct_names_tell_same_named_communes_apart() -> None:
 
 def test_same_named_units_are_told_apart_in_the_store(national: Store) -> None:
     units = queries.units(national)
-    names = analysis.distinct_names(units)
+    names = selection.distinct_names(units)
     assert len(set(names.values())) == len(units), "every unit of both eras has a name of its own"
 
 

@@ -21,7 +21,7 @@ from danvan_metrics.core.formats import format_date, format_number
 from danvan_metrics.core.messages import SCALE_VIEW_LABELS
 from danvan_metrics.core.model import Direction, Metric, Period
 from danvan_metrics.export.tables import download_name
-from danvan_metrics.figures import analysis, charts, views
+from danvan_metrics.figures import analysis, charts, groups, selection, views
 from danvan_metrics.figures.charts import ChartNote
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
@@ -135,7 +135,7 @@ def compare_slide(
     frame = queries.compare(store, metric_id, units, period)
     if frame.empty:
         raise DeckError(NO_FIGURES.format(metric=metric.name_vi))
-    frame = analysis.with_distinct_names(frame, analysis.distinct_names(queries.units_with_figures(store)))
+    frame = selection.with_distinct_names(frame, selection.distinct_names(queries.units_with_figures(store)))
     registry = queries.units(store) if analysis.needs_scale_view(len(frame)) else None
     shown = views.compare_view(frame, metric, registry, highlight, view)
     note = charts.chart_note(frame, queries.last_updated(store))
@@ -150,7 +150,7 @@ def trend_slide(
 ) -> Slide:
     """The "Xu hướng" chart: one metric over time for the chosen units (None: every unit).
 
-    Like the page, it draws at most `analysis.TREND_LINE_CAP` lines (my unit and its neighbours
+    Like the page, it draws at most `selection.TREND_LINE_CAP` lines (my unit and its neighbours
     first) and says so on the slide.
 
     Raises:
@@ -161,11 +161,11 @@ def trend_slide(
         _check_units(store, [*units, *([highlight] if highlight else [])])
     with_figures = queries.units_with_figures(store)
     with_metric = with_figures[with_figures["unit_id"].isin(queries.metric_unit_ids(store, metric_id))]
-    chosen = analysis.trend_selection(with_metric, list(units or []), highlight, registry=queries.units(store))
+    chosen = selection.trend_selection(with_metric, list(units or []), highlight, registry=queries.units(store))
     frame = queries.trend(store, metric_id, chosen.unit_ids)
     if frame.empty:
         raise DeckError(NO_FIGURES.format(metric=metric.name_vi))
-    frame = analysis.with_distinct_names(frame, analysis.distinct_names(with_figures))
+    frame = selection.with_distinct_names(frame, selection.distinct_names(with_figures))
     capped = ""
     if chosen.note:
         capped = TREND_CAPPED.format(shown=format_number(len(chosen.unit_ids or [])), total=format_number(chosen.total))
@@ -193,7 +193,7 @@ def profile_slides(store: Store, unit_id: str) -> list[Slide]:
     profile = queries.unit_profile(store, unit_id)
     if profile.empty:
         raise DeckError(NO_UNIT_FIGURES.format(unit=unit_name))
-    peers = sorted({unit_id, *(analysis.group_members(all_units, analysis.Group.PROVINCE, unit_id) or [])})
+    peers = sorted({unit_id, *(groups.group_members(all_units, groups.Group.PROVINCE, unit_id) or [])})
     updated = queries.last_updated(store)
     catalog = {str(m["metric_id"]): Metric.from_row(m) for m in queries.metrics(store).to_dict("records")}
     slides = []
@@ -202,7 +202,7 @@ def profile_slides(store: Store, unit_id: str) -> list[Slide]:
         metric = catalog[str(row.metric_id)]
         period = Period(pd.Timestamp(row.period_start).date(), pd.Timestamp(row.period_end).date())
         frame = queries.compare(store, metric.metric_id, peers, period)
-        _, stats = analysis.rank_and_gaps(frame, metric.direction)
+        _, stats = groups.rank_and_gaps(frame, metric.direction)
         shown = _neighbours(frame, unit_id, metric.direction, MAX_PROFILE_BARS)
         extra = (
             PROFILE_NEIGHBOURS.format(unit=unit_name, shown=len(shown) - 1, total=len(frame))

@@ -13,55 +13,24 @@ from dataclasses import dataclass
 import pandas as pd
 
 from danvan_metrics.core.model import MetricKind
-from danvan_metrics.figures.groups import (
-    GROUP_LABELS,
-    TOP_N,
-    Group,
-    GroupStats,
-    Position,
-    group_members,
-    rank_and_gaps,
-    top_bottom,
-    unit_position,
-)
 from danvan_metrics.figures.selection import (
     ERA_SUFFIX,
-    TREND_LINE_CAP,
     distinct_names,
-    province_of,
-    trend_selection,
-    with_distinct_names,
 )
 
-# Defined in `groups` and `selection`; importable from here for the pages, charts and exports that
-# call them `analysis.<name>`.
 __all__ = [
-    "GROUP_LABELS",
     "KEY_METRICS",
     "NO_DATA_LABEL",
     "RECENCY_BUCKETS",
     "SCALE_UNITS",
-    "TOP_N",
-    "TREND_LINE_CAP",
-    "Group",
-    "GroupStats",
-    "Position",
     "ProvinceView",
     "coverage_by_province_matrix",
     "coverage_matrix",
-    "distinct_names",
     "fullest_recent_period",
-    "group_members",
     "headline_figures",
     "needs_scale_view",
-    "province_of",
     "province_rollup",
-    "rank_and_gaps",
     "recency_label",
-    "top_bottom",
-    "trend_selection",
-    "unit_position",
-    "with_distinct_names",
 ]
 
 # The figures a leader looks for first, in the order cards show them.

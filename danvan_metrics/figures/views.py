@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from danvan_metrics.core.model import Metric
-from danvan_metrics.figures import analysis, charts
-from danvan_metrics.figures.analysis import GroupStats
+from danvan_metrics.figures import analysis, charts, groups, selection
+from danvan_metrics.figures.groups import GroupStats
 
 
 class ScaleView(StrEnum):
@@ -66,7 +66,7 @@ def compare_view(
         highlight: "Đơn vị của tôi": orange, and always shown in the top/bottom view.
         view: a `ScaleView` value; ignored (a bar per unit) when there are few units.
     """
-    ranked, stats = analysis.rank_and_gaps(frame, metric.direction)
+    ranked, stats = groups.rank_and_gaps(frame, metric.direction)
     if not analysis.needs_scale_view(len(frame)):
         return CompareView(charts.build_compare_figure(frame, metric, highlight, stats), ranked, stats, stats, False)
     if registry is None:
@@ -77,14 +77,14 @@ def compare_view(
         rolled = analysis.province_rollup(frame, registry, metric.kind)
         notes += [rolled.note] if rolled.note else []
         if rolled.frame is not None:
-            province = analysis.province_of(registry, highlight)
+            province = selection.province_of(registry, highlight)
             figure = charts.build_compare_figure(rolled.frame, metric, province)
             return CompareView(figure, rolled.frame, None, stats, True, chosen, notes)
         chosen = ScaleView.TOP_BOTTOM
     # The table lists the ends and my unit in both views: thousands of formatted rows cost every rerun.
-    rows = analysis.top_bottom(frame, metric.direction, keep=[highlight])
+    rows = groups.top_bottom(frame, metric.direction, keep=[highlight])
     if chosen == ScaleView.DISTRIBUTION:
-        position = analysis.unit_position(frame, highlight, metric.direction)
+        position = groups.unit_position(frame, highlight, metric.direction)
         figure = charts.build_distribution_figure(frame, metric, highlight, position)
         return CompareView(figure, rows, stats, stats, True, chosen, notes)
     parents = registry[registry["unit_id"].isin(rows["unit_parent_id"].dropna())]  # only the places drawn

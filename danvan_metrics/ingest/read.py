@@ -13,9 +13,7 @@ from danvan_metrics.ingest.read_csv import read_csv
 from danvan_metrics.ingest.read_xlsx import read_xlsx
 from danvan_metrics.ingest.table import SAVE_AS_HINT, RawTable, UploadRejected
 
-# RawTable and UploadRejected live in `table`; they stay importable from here for the callers that
-# read them with `read_upload` (services.uploads).
-__all__ = ["RawTable", "UploadRejected", "read_upload"]
+__all__ = ["read_upload"]
 
 
 def read_upload(data: bytes, file_name: str, max_rows: int = 100_000) -> RawTable:

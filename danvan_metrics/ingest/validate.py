@@ -18,25 +18,17 @@ from danvan_metrics.core.model import Metric
 from danvan_metrics.core.text import fold_key
 from danvan_metrics.ingest.issues import Issue, ParsedRow, StoredFigure, Validation
 from danvan_metrics.ingest.numbers import FileNotation, NumberError, infer_notation
-from danvan_metrics.ingest.periods import parse_quarter, period_of, previous_period
+from danvan_metrics.ingest.periods import parse_quarter, period_of
 from danvan_metrics.ingest.row_values import check_values
 from danvan_metrics.ingest.table import CHOICE_SEPARATOR, COLUMN_LABELS, Cell, RawTable, cell_text
 from danvan_metrics.ingest.unit_lookup import UnitResolver, check_unit
 
-# Defined in `issues`, `periods` and `unit_lookup`; importable from here for the callers that validate
-# (services.uploads, ui.upload, services.writes).
 __all__ = [
     "JUMP_FACTOR",
     "MAX_NAME_LENGTH",
     "MAX_NOTE_LENGTH",
     "MIN_YEAR",
     "Context",
-    "Issue",
-    "ParsedRow",
-    "StoredFigure",
-    "UnitResolver",
-    "Validation",
-    "previous_period",
     "validate",
     "warnings_for",
 ]

@@ -27,18 +27,12 @@ import pandas as pd
 from danvan_metrics.core import config
 from danvan_metrics.core.model import Metric
 from danvan_metrics.core.text import fold_key
-from danvan_metrics.ingest.read import RawTable, UploadRejected, read_upload
-from danvan_metrics.ingest.validate import (
-    Context,
-    Issue,
-    ParsedRow,
-    StoredFigure,
-    UnitResolver,
-    Validation,
-    previous_period,
-    validate,
-    warnings_for,
-)
+from danvan_metrics.ingest.issues import Issue, ParsedRow, StoredFigure, Validation
+from danvan_metrics.ingest.periods import previous_period
+from danvan_metrics.ingest.read import read_upload
+from danvan_metrics.ingest.table import RawTable, UploadRejected
+from danvan_metrics.ingest.unit_lookup import UnitResolver
+from danvan_metrics.ingest.validate import Context, validate, warnings_for
 from danvan_metrics.store import queries, sql
 from danvan_metrics.store.connection import Store
 

@@ -1,3 +1,7 @@
-"""The DuckDB store: connection and schema, loading the curated data, and every SQL question
-(`queries`, `sql/`). Imports `core` and `registry`.
+"""The DuckDB store: connection, schema and transactions (`connection`), and every SQL question.
+
+`queries` is the one doorway to the questions: it defines the figure questions (compare, trend,
+profile, figures, coverage, aggregate) and re-exports those of `catalog_queries`, `unit_queries`,
+`summary_queries` and `log_queries`; `base_queries.fetch` runs a statement with bound parameters;
+the longer statements are files in `sql/`. Imports `core` and `registry`.
 """

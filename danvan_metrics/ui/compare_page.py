@@ -10,7 +10,7 @@ import streamlit as st
 from danvan_metrics.core import messages
 from danvan_metrics.core.formats import format_number
 from danvan_metrics.core.model import Metric, Period
-from danvan_metrics.figures import analysis, views
+from danvan_metrics.figures import analysis, groups, views
 from danvan_metrics.ui import questions
 from danvan_metrics.ui.widgets import my_unit, st_filter, st_metric_select, st_url_select
 
@@ -33,8 +33,8 @@ def st_selection(units: pd.DataFrame, names: dict[str, str]) -> Selection:
     """Metric (grouped by category), comparison group and period on one row; the units when "Tự chọn"."""
     left, middle, right = st.columns([3, 2, 2])
     metric_id = st_metric_select(key="compare_metric", container=left)
-    group = st_url_select("Nhóm so sánh", list(analysis.GROUP_LABELS), key="compare_group", param="nhom",
-                          default=analysis.Group.ALL, format_func=analysis.GROUP_LABELS.__getitem__,
+    group = st_url_select("Nhóm so sánh", list(groups.GROUP_LABELS), key="compare_group", param="nhom",
+                          default=groups.Group.ALL, format_func=groups.GROUP_LABELS.__getitem__,
                           container=middle)  # fmt: skip
     periods = questions.periods(metric_id)
     period_names = {"": "Mới nhất của mỗi đơn vị"} | {
@@ -44,13 +44,13 @@ def st_selection(units: pd.DataFrame, names: dict[str, str]) -> Selection:
     period_key = st_url_select("Kỳ số liệu", list(period_names), key="compare_period", param="ky", default=default,
                                format_func=period_names.__getitem__, container=right)  # fmt: skip
     picked: list[str] = []
-    if group == analysis.Group.CUSTOM:
+    if group == groups.Group.CUSTOM:
         picked = st_filter("Đơn vị", list(names), key="compare_units", param="don_vi", labels=names,
                            placeholder="Chọn các đơn vị cần so sánh")  # fmt: skip
     mine = my_unit()
-    if group in (analysis.Group.PROVINCE, analysis.Group.KIND) and not mine:
+    if group in (groups.Group.PROVINCE, groups.Group.KIND) and not mine:
         st.info("Chọn **Đơn vị của tôi** ở thanh bên để so sánh với các đơn vị cùng tỉnh hoặc cùng loại.")
-    members = analysis.group_members(units, str(group), mine, picked)
+    members = groups.group_members(units, str(group), mine, picked)
     return Selection(metric_id, members, period_key or "", mine)
 
 
@@ -65,7 +65,7 @@ def st_view_choice(n_units: int) -> str | None:
     return view
 
 
-def st_rank_note(stats: analysis.GroupStats | None, metric: Metric, n_units: int) -> None:
+def st_rank_note(stats: groups.GroupStats | None, metric: Metric, n_units: int) -> None:
     """Who is best and the median; or why the units are not ranked."""
     if stats is not None:
         st.caption(f"Tốt nhất: {stats.best_unit} · trung vị của {format_number(stats.n)} đơn vị cùng kỳ.")

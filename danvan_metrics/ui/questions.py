@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from danvan_metrics.core.model import Metric
-from danvan_metrics.figures.analysis import distinct_names
+from danvan_metrics.figures.selection import distinct_names
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from danvan_metrics.ui.cache import question

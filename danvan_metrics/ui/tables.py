@@ -14,8 +14,8 @@ from danvan_metrics.core import messages
 from danvan_metrics.core.dates import REFORM_DAY
 from danvan_metrics.core.formats import format_date, format_datetime, format_figure, format_measure, format_parts
 from danvan_metrics.core.model import Metric
-from danvan_metrics.figures.analysis import GroupStats
 from danvan_metrics.figures.charts import parts_noun
+from danvan_metrics.figures.groups import GroupStats
 
 
 def figures_table(frame: pd.DataFrame, with_unit: bool = False) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from danvan_metrics.auth.accounts import Account, Role
 from danvan_metrics.core import messages
 from danvan_metrics.core.formats import format_date, format_datetime, format_figure, format_number
 from danvan_metrics.export.template import template_xlsx
-from danvan_metrics.ingest.validate import Issue
+from danvan_metrics.ingest.issues import Issue
 from danvan_metrics.services import uploads, writes
 from danvan_metrics.store import queries
 from danvan_metrics.ui import auth as ui_auth

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from danvan_metrics.export import covers, slides
-from danvan_metrics.figures import analysis, charts
+from danvan_metrics.figures import charts, groups
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from tests.browser.conftest import ARTIFACTS, screenshot, wait_for_app
@@ -161,12 +161,12 @@ def page_figures(store: Store) -> dict[str, go.Figure]:
     zero.loc[1, "qualifier"] = ">="
     figures["compare-zero-and-bound"] = described(zero, charts.build_compare_figure(zero, RATE))
     spread = many_units(500)
-    position = analysis.unit_position(spread, "c00042", RATE.direction)
+    position = groups.unit_position(spread, "c00042", RATE.direction)
     figures["distribution"] = described(spread, charts.build_distribution_figure(spread, RATE, "c00042", position))
     ranked = many_units(300)
     mine = str(ranked.sort_values("value")["unit_id"].iloc[150])
-    shown = analysis.top_bottom(ranked, RATE.direction, keep=[mine])
-    _, stats = analysis.rank_and_gaps(ranked, RATE.direction)
+    shown = groups.top_bottom(ranked, RATE.direction, keep=[mine])
+    _, stats = groups.rank_and_gaps(ranked, RATE.direction)
     figures["top-bottom"] = described(ranked, charts.build_top_bottom_figure(shown, RATE, len(ranked), mine, stats))
     return figures
 

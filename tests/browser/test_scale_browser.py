@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from danvan_metrics.figures import analysis
+from danvan_metrics.figures import groups, selection
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from tests import scale_sample
@@ -30,7 +30,7 @@ def test_compare_switches_views_and_each_fits_on_a_screen(page: Page, scale_url:
     chart = page.locator(".js-plotly-plot").first
     expect(chart).to_be_visible()
     expect(chart).to_contain_text("DỮ LIỆU MẪU")
-    assert 0 < bar_count(page) <= 2 * analysis.TOP_N + 1
+    assert 0 < bar_count(page) <= 2 * groups.TOP_N + 1
     expect(chart).to_contain_text(name)  # my unit is drawn even in the middle of the ranking
     screenshot(page, "scale-compare-top-bottom")
 
@@ -59,7 +59,7 @@ def test_trend_draws_eight_lines_with_a_note(
     with_metric = len(queries.metric_unit_ids(sample, scale_sample.RATE))
     expect(page.get_by_text(f"Đang vẽ 8/{with_metric} đơn vị")).to_be_visible()
     legend = page.locator(".js-plotly-plot .legend .traces")
-    expect(legend).to_have_count(analysis.TREND_LINE_CAP)
+    expect(legend).to_have_count(selection.TREND_LINE_CAP)
     expect(page.locator(".js-plotly-plot .legend")).to_contain_text(name)
     screenshot(page, "scale-trends")
 

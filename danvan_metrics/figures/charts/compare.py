@@ -12,7 +12,6 @@ import plotly.graph_objects as go
 
 from danvan_metrics.core.formats import format_figure, format_measure, format_parts
 from danvan_metrics.core.model import Direction, Metric
-from danvan_metrics.figures.analysis import GroupStats
 from danvan_metrics.figures.charts.axes import gutter, value_axis
 from danvan_metrics.figures.charts.labels import figure_label, parts_noun
 from danvan_metrics.figures.charts.notes import BOUNDS_NOTE, MIXED_PERIOD_WARNING, add_notes, coloured, notes_margin
@@ -31,6 +30,7 @@ from danvan_metrics.figures.charts.theme import (
     ZERO_STUB,
     set_layout,
 )
+from danvan_metrics.figures.groups import GroupStats
 
 NAME_WIDTH = 150  # px of a unit's name beside its bar before it wraps
 LABEL_WIDTH = 120  # px of a bar's figure before it wraps ("91,94%<br>217/236 đơn")

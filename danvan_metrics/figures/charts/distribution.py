@@ -13,7 +13,6 @@ import plotly.graph_objects as go
 
 from danvan_metrics.core.formats import format_figure, format_measure, format_number, plotly_number_format
 from danvan_metrics.core.model import Direction, Metric
-from danvan_metrics.figures.analysis import Position
 from danvan_metrics.figures.charts.axes import gutter, round_step, tick_labels, value_axis
 from danvan_metrics.figures.charts.labels import MY_UNIT_LABEL, position_text
 from danvan_metrics.figures.charts.notes import MIXED_PERIOD_WARNING, add_notes, notes_margin
@@ -28,6 +27,7 @@ from danvan_metrics.figures.charts.theme import (
     PHONE_WIDTH,
     set_layout,
 )
+from danvan_metrics.figures.groups import Position
 
 MINE_WIDTH = 160  # px of my unit's label beside its line on a distribution: half a phone's plot
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from danvan_metrics.core.formats import format_figure, format_number, format_parts
 from danvan_metrics.core.model import Metric
-from danvan_metrics.figures.analysis import Position
+from danvan_metrics.figures.groups import Position
 
 MY_UNIT_LABEL = "Đơn vị của tôi"
 

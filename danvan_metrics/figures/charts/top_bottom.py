@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 
 from danvan_metrics.core.formats import format_number
 from danvan_metrics.core.model import Direction, Metric
-from danvan_metrics.figures.analysis import GroupStats
 from danvan_metrics.figures.charts.compare import build_compare_figure
 from danvan_metrics.figures.charts.theme import GREY
+from danvan_metrics.figures.groups import GroupStats
 
 
 def build_top_bottom_figure(
