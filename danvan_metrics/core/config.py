@@ -12,13 +12,29 @@ CURATED_DIR = DATA_DIR / "curated"
 SOURCES_DIR = DATA_DIR / "sources"
 
 DEFAULT_HOME = PROJECT_DIR / "instance"
-DB_FILE_NAME = "danvan.duckdb"
+# The read store's files (DuckDB, derived: deleting them loses nothing) live in this folder of the home.
+READ_DIR_NAME = "read"
+# The system of record when no DANVAN_DATABASE_URL is set: a SQLite file in the state directory.
+RECORD_FILE_NAME = "record.sqlite3"
+# The one DuckDB file of the releases before the system of record; migrated on first start.
+LEGACY_DB_FILE_NAME = "danvan.duckdb"
 
 
 def state_dir() -> Path:
     """The state directory: ``$DANVAN_HOME`` if set, else ``./instance`` in the project."""
     raw = os.environ.get("DANVAN_HOME", "").strip()
     return Path(raw).expanduser().resolve() if raw else DEFAULT_HOME
+
+
+def database_url(home: Path) -> str:
+    """The system of record: ``$DANVAN_DATABASE_URL`` (``postgresql+psycopg://…``), else SQLite in ``home``."""
+    raw = os.environ.get("DANVAN_DATABASE_URL", "").strip()
+    return raw or f"sqlite:///{home / RECORD_FILE_NAME}"
+
+
+def refresh_seconds() -> float:
+    """How often a server checks the record for others' writes (``DANVAN_REFRESH_MS``, default 250 ms)."""
+    return _env_number("DANVAN_REFRESH_MS", 250) / 1000
 
 
 def lock_timeout_seconds() -> float:
