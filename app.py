@@ -8,6 +8,7 @@ import streamlit as st
 
 from danvan_metrics.core import config
 from danvan_metrics.core.messages import APP_TITLE, DEMO_PAGE_NOTE, SIDEBAR_NOTE, UNEXPECTED_ERROR
+from danvan_metrics.record.engine import RecordUnavailableError
 from danvan_metrics.store.connection import MixedDataError, StoreBusyError, StoreUnavailableError
 from danvan_metrics.ui import auth as ui_auth
 from danvan_metrics.ui import cache, presentation, questions, widgets
@@ -51,7 +52,7 @@ try:
     page.run()
 except (StoreBusyError, MixedDataError) as exc:  # MixedDataError: a demo store opened without its data
     st.warning(str(exc))
-except StoreUnavailableError as exc:  # no write permission, or a damaged database: say what to do
+except (StoreUnavailableError, RecordUnavailableError) as exc:  # no write permission, a damaged file: what to do
     logging.getLogger("danvan").error("store unavailable: %s", exc.__cause__ or exc)
     st.error(str(exc))
 except Exception:  # noqa: BLE001 — the last line of defence: no traceback reaches a user

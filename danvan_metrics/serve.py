@@ -46,11 +46,13 @@ def warm_up() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Warm up, then hand over to ``streamlit run app.py`` with the given options."""
+    from danvan_metrics.record.engine import RecordUnavailableError
     from danvan_metrics.store.connection import MixedDataError, StoreBusyError, StoreUnavailableError
 
     try:
         warm_up()
-    except (StoreBusyError, MixedDataError, StoreUnavailableError) as exc:  # pages say the same; start anyway
+    # The pages say the same; start anyway.
+    except (StoreBusyError, MixedDataError, StoreUnavailableError, RecordUnavailableError) as exc:
         print(str(exc), file=sys.stderr)  # noqa: T201
     from streamlit.web import cli
 

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from danvan_metrics.auth import accounts
+from danvan_metrics.record import schema, transactions
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 
@@ -19,12 +21,18 @@ def test_a_fresh_install_has_no_account_and_no_default_password(tmp_path: Path) 
     assert not accounts.sign_in("admin", "admin", tmp_path).ok
 
 
-def test_the_accounts_file_holds_no_plain_text_password(tmp_path: Path) -> None:
+def _record_bytes(home: Path) -> bytes:
+    """The SQLite record and its write-ahead log, as an attacker copying the files would read them."""
+    path = accounts.record_path(home)
+    return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.is_file())
+
+
+def test_the_record_holds_no_plain_text_password(tmp_path: Path) -> None:
     accounts.add("lan.nguyen", PASSWORD, "editor", ["pre-d001"], home=tmp_path)
-    text = accounts.accounts_path(tmp_path).read_text(encoding="utf-8")
-    assert PASSWORD not in text
-    assert "$argon2id$" in text
-    assert accounts.accounts_path(tmp_path).stat().st_mode & 0o077 == 0  # readable by the service only
+    text = _record_bytes(tmp_path)
+    assert PASSWORD.encode() not in text
+    assert b"$argon2id$" in text
+    assert accounts.record_path(tmp_path).stat().st_mode & 0o077 == 0  # readable by the service only
 
 
 def test_wrong_password_is_refused_without_revealing_whether_the_name_exists(tmp_path: Path) -> None:
@@ -115,15 +123,20 @@ def test_the_wait_is_capped_and_many_sources_together_slow_a_name_down(
     assert accounts.sign_in("lan.nguyen", PASSWORD, tmp_path, later + dt.timedelta(minutes=1), "10.0.0.5").ok
 
 
-def test_the_throttle_file_keeps_no_typed_name_and_forgets_after_a_day(tmp_path: Path) -> None:
+def _throttle_keys(home: Path) -> list[str]:
+    with transactions.read(home) as record:
+        return list(record.execute(sa.select(schema.signin_failures.c.key)).scalars())
+
+
+def test_the_throttle_keeps_no_typed_name_and_forgets_after_a_day(tmp_path: Path) -> None:
     accounts.sign_in("mat-khau-go-nham-o-o-ten", "sai", tmp_path, T0, source="10.0.0.9")
-    path = accounts.throttle_path(tmp_path)
-    text = path.read_text(encoding="utf-8")
-    assert "mat-khau-go-nham" not in text and "10.0.0.9" not in text
-    assert path.stat().st_mode & 0o077 == 0
-    assert all(len(key) == 64 for key in json.loads(text))
+    text = _record_bytes(tmp_path)
+    assert b"mat-khau-go-nham" not in text and b"10.0.0.9" not in text
+    assert accounts.record_path(tmp_path).stat().st_mode & 0o077 == 0
+    keys = _throttle_keys(tmp_path)
+    assert len(keys) == 2 and all(len(key) == 64 for key in keys)
     accounts.sign_in("lan.nguyen", "sai", tmp_path, T0 + dt.timedelta(days=1, seconds=1))
-    assert len(json.loads(path.read_text(encoding="utf-8"))) == 2  # the first attempt's two keys are gone
+    assert len(set(_throttle_keys(tmp_path)) - set(keys)) == 2 == len(_throttle_keys(tmp_path))  # first two gone
 
 
 def test_a_password_change_and_disabling_move_the_session_epoch_on(tmp_path: Path) -> None:
@@ -137,9 +150,9 @@ def test_a_password_change_and_disabling_move_the_session_epoch_on(tmp_path: Pat
 def test_an_accounts_file_from_the_lock_out_version_still_reads(tmp_path: Path) -> None:
     record = {"name": "cu", "role": "editor", "password_hash": accounts._HASHER.hash(PASSWORD), "units": []}
     old = {"cu": {**record, "disabled": False, "failed": 4, "locked_until": "2999-01-01T00:00:00", "created_at": ""}}
-    accounts.accounts_path(tmp_path).parent.mkdir(parents=True, exist_ok=True)
-    accounts.accounts_path(tmp_path).write_text(json.dumps(old), encoding="utf-8")
-    assert accounts.sign_in("cu", PASSWORD, tmp_path).ok  # the old lock no longer applies
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "accounts.json").write_text(json.dumps(old), encoding="utf-8")
+    assert accounts.sign_in("cu", PASSWORD, tmp_path).ok  # adopted into the record; the old lock no longer applies
     (account,) = accounts.list_accounts(tmp_path)
     assert (account.session_epoch, account.locked_until) == (0, None)
 

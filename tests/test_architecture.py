@@ -16,15 +16,16 @@ PACKAGE = Path(__file__).resolve().parents[1] / "danvan_metrics"
 LAYERS: dict[str, int] = {
     "core": 0,
     "registry": 1,
-    "store": 2,
-    "ingest": 3,
-    "auth": 4,
-    "services": 5,
-    "figures": 6,
-    "export": 7,
-    "demo": 8,
-    "ui": 9,
-    "cli": 9,
+    "record": 2,
+    "store": 3,
+    "ingest": 4,
+    "auth": 5,
+    "services": 6,
+    "figures": 7,
+    "export": 8,
+    "demo": 9,
+    "ui": 10,
+    "cli": 10,
 }
 MAX_LINES = 400
 

@@ -28,7 +28,9 @@ def test_user_commands_create_list_and_disable_accounts(real_store: Store) -> No
     home = real_store.home
     added = _run(home, "user", "add", "quantri", "--role", "admin", stdin=PASSWORD + "\n")
     assert added.returncode == 0 and "Đã tạo tài khoản quantri (quản trị)" in added.stdout
-    assert PASSWORD not in accounts.accounts_path(home).read_text(encoding="utf-8")
+    record = accounts.record_path(home)
+    held = b"".join(p.read_bytes() for p in (record, record.with_name(record.name + "-wal")) if p.is_file())
+    assert b"$argon2id$" in held and PASSWORD.encode() not in held
     assert _run(home, "user", "add", "lan", "--role", "editor", "--units", "pre-d001", stdin=PASSWORD).returncode == 0
     weak = _run(home, "user", "add", "yeu", "--role", "editor", stdin="123\n")
     assert weak.returncode == 1 and "ít nhất 10 ký tự" in weak.stderr

@@ -34,7 +34,7 @@ from danvan_metrics.services import uploads
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from danvan_metrics.store.resolving import resolver_for
-from tests.fixtures import commit_as
+from tests.fixtures import commit_as, ensure_account
 
 TODAY = dt.date(2026, 11, 26)
 HEADER = ",".join(TEMPLATE_COLUMNS)
@@ -142,6 +142,8 @@ class Target:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        ensure_account(store, "kiem.thu")  # the refused commits' editor, made before the version is taken
+        store.refresh()
         self.resolver: Resolver = resolver_for(store)
         self.dump: pd.DataFrame = queries.dump(store)
         self.version = store.data_version()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from danvan_metrics.auth import audit
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from danvan_metrics.ui import cache, questions
@@ -37,7 +38,6 @@ def test_a_question_is_answered_once_per_data_version(tmp_path: Path, monkeypatc
     counted("complaints_resolved_rate")
     assert calls == ["citizen_receptions", "complaints_resolved_rate"]  # other arguments, another answer
     store = cache.get_store()
-    with store.transaction():  # any committed write moves the data version on
-        pass
+    audit.record(store, "lan", audit.Action.SIGN_IN, "127.0.0.1")  # any committed write moves the version on
     counted("citizen_receptions")
     assert calls[-1] == "citizen_receptions" and len(calls) == 3

@@ -19,11 +19,14 @@ import pytest
 
 from danvan_metrics.cli.main import main, visible
 from danvan_metrics.core import config
+from danvan_metrics.record import engine
 from danvan_metrics.services import uploads
+from danvan_metrics.store import kept, queries
 from danvan_metrics.store.connection import Store, StoreUnavailableError
 from danvan_metrics.store.resolving import resolver_for
 from tests.apptest_helpers import open_app, page_text
 from tests.fixtures import commit_as
+from tests.test_writes import _preview
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOSTILE_NAME = "\x1b[2K\x1b[1A\x1b]0;pwned\x07ok.csv"
@@ -37,7 +40,11 @@ def _cli(*args: str) -> tuple[int, str, str]:
 
 
 def _damage(home: Path) -> None:
-    (home / config.DB_FILE_NAME).write_bytes(b"not a database " * 1000)
+    """The record overwritten (a disk fault, a bad copy): what people wrote is in it, so nothing rebuilds it."""
+    engine.dispose_all()
+    for suffix in ("-wal", "-shm"):
+        (home / (config.RECORD_FILE_NAME + suffix)).unlink(missing_ok=True)
+    (home / config.RECORD_FILE_NAME).write_bytes(b"not a database " * 1000)
 
 
 def test_the_upload_list_shows_escape_codes_in_file_names_instead_of_obeying_them(real_store: Store) -> None:
@@ -75,15 +82,28 @@ def test_a_damaged_database_is_explained_on_the_command_line(real_store: Store) 
     done = subprocess.run([sys.executable, "-m", "danvan_metrics", "dump"], cwd=PROJECT, env=env,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 1
-    assert "bị hỏng hoặc không phải tệp DuckDB" in done.stderr and "sao lưu" in done.stderr
+    assert "bị hỏng" in done.stderr and "bản sao lưu" in done.stderr and "restore" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_damaged_read_store_is_rebuilt_without_anyone_noticing(real_store: Store) -> None:
+    upload_id = commit_as(real_store, *_preview(real_store))
+    figures = len(queries.dump(real_store))
+    path = kept.forget(real_store.key)
+    assert path is not None
+    path.write_bytes(b"not a database " * 1000)  # derived data: rebuilt from the curated files and the record
+    assert len(queries.dump(real_store)) == figures
+    assert upload_id in set(queries.upload_log(real_store)["upload_id"])
 
 
 def test_an_unwritable_state_directory_is_explained(real_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests run as root, for whom chmod does not bite: the refusal DuckDB gives is simulated.
-    def refuse(*_: object, **__: object) -> None:
-        raise duckdb.IOException(f'IO Error: Cannot open file "{real_store.db_path}": Permission denied')
+    path = real_store.db_path
 
+    def refuse(*_: object, **__: object) -> None:
+        raise duckdb.IOException(f'IO Error: Cannot open file "{path}": Permission denied')
+
+    kept.forget(real_store.key)  # closed, so the next use opens it again
     monkeypatch.setattr(duckdb, "connect", refuse)
     with pytest.raises(StoreUnavailableError, match="không có quyền ghi"):
         Store(real_store.home).ensure_current()
@@ -106,5 +126,5 @@ def test_the_app_explains_a_damaged_database_on_every_page(monkeypatch: pytest.M
     at = open_app()
     assert not at.exception
     text = page_text(at)
-    assert "bị hỏng hoặc không phải tệp DuckDB" in text
+    assert "bị hỏng" in text and "restore" in text
     assert "Đã có lỗi ngoài dự kiến" not in text

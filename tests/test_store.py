@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from danvan_metrics.core import config
+from danvan_metrics.store import kept
 from danvan_metrics.store.connection import Store, open_store
+from tests.fixtures import commit_as
 from tests.test_check import COMPLAINTS_ROW, copy_project, edit
+from tests.test_writes import _preview
 
 
 def complaints_value(store: Store) -> float:
@@ -51,10 +54,9 @@ def test_store_holds_every_curated_row(real_store: Store) -> None:
 
 def test_second_ensure_current_does_not_rebuild(tmp_path: Path) -> None:
     store = Store(tmp_path / "home")
-    assert store.data_version() == "0"  # nothing built yet
-    assert store.ensure_current() is True
+    assert store.ensure_current() is True  # built on first use
     version = store.data_version()
-    assert version == "1"
+    assert version != "0"
     assert store.ensure_current() is False
     assert store.data_version() == version
     assert count_observations(store) == 33  # not loaded twice
@@ -63,10 +65,11 @@ def test_second_ensure_current_does_not_rebuild(tmp_path: Path) -> None:
 def test_open_store_uses_danvan_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DANVAN_HOME", str(tmp_path / "state"))
     store = open_store()
-    assert store.db_path == tmp_path / "state" / config.DB_FILE_NAME
+    assert (tmp_path / "state" / config.RECORD_FILE_NAME).is_file()  # the record: what people write
+    assert store.db_path.parent == tmp_path / "state" / config.READ_DIR_NAME  # this process's read store
     assert store.db_path.is_file()
-    assert (tmp_path / "state" / "data_version").read_text(encoding="utf-8") == "1"
-    assert open_store().data_version() == "1"  # opening again changes nothing
+    version = store.data_version()
+    assert open_store().data_version() == version  # opening again changes nothing
 
 
 def test_store_rebuilds_when_a_curated_file_changes(tmp_path: Path) -> None:
@@ -79,7 +82,7 @@ def test_store_rebuilds_when_a_curated_file_changes(tmp_path: Path) -> None:
     edit(curated / "observations.csv", COMPLAINTS_ROW, COMPLAINTS_ROW.replace("91.94", "91.5"))
     assert store.ensure_current() is True
     assert complaints_value(store) == 91.5
-    assert int(store.data_version()) == int(before) + 1
+    assert store.data_version() != before  # caches keyed by version cannot serve the old figure
     assert count_observations(store) == 33  # replaced, not appended
     assert store.ensure_current() is False
 
@@ -98,15 +101,19 @@ def test_unreadable_curated_file_leaves_the_store_as_it_was(tmp_path: Path) -> N
     assert count_observations(store) == 33
 
 
-def test_lost_version_file_is_restored_without_a_rebuild(real_store: Store) -> None:
-    version = real_store.data_version()
-    real_store.version_path.unlink()
-    assert real_store.ensure_current() is False
-    assert real_store.data_version() == version
+def test_a_deleted_read_store_is_rebuilt_with_the_same_figures_under_the_same_version(real_store: Store) -> None:
+    version, figures = real_store.data_version(), count_observations(real_store)
+    path = kept.forget(real_store.key)
+    assert path is not None
+    kept.remove_files(path)  # the read store is derived data: deleting it by hand loses nothing
+    assert real_store.ensure_current()  # rebuilt from the curated files and the record
+    assert (real_store.data_version(), count_observations(real_store)) == (version, figures)
 
 
-def test_rebuilt_database_never_reuses_an_older_data_version(real_store: Store) -> None:
-    before = int(real_store.data_version())
-    real_store.db_path.unlink()  # the database is derived data: deleting it forces a rebuild
-    assert real_store.ensure_current()
-    assert int(real_store.data_version()) > before  # caches keyed by version cannot serve stale results
+def test_the_data_version_moves_with_every_write_to_the_record(real_store: Store) -> None:
+    before = real_store.data_version()
+    commit_as(real_store, *_preview(real_store))
+    after = real_store.data_version()
+    assert after != before
+    real_store.rebuild()
+    assert real_store.data_version() == after  # the same record and files: the same figures, the same name

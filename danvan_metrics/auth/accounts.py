@@ -1,26 +1,26 @@
 """Accounts and sign-in: who may change data, with passwords hashed by Argon2 and throttled guessing.
 
-Accounts live in ``accounts.json`` in the state directory (never in the repository), one
-record per user: role, the units an editor may upload for, an Argon2id hash (argon2-cffi),
-and a session epoch that changing the password or disabling the account moves on, which
-ends the sessions signed in before. A fresh install has no account and no default password:
+Accounts live in the system of record (`record`: SQLite in the state directory, or the shared
+PostgreSQL), never in the repository, one row per user: role, the units an editor may upload for,
+an Argon2id hash (argon2-cffi), and a session epoch that changing the password or disabling the
+account moves on, which ends the sessions signed in before. Every server sharing the record sees
+the same accounts. A fresh install has no account and no default password:
 `python -m danvan_metrics user add NAME --role admin` creates the first.
 
-Failed sign-ins are counted in ``signin_throttle.json`` per source (the visitor's address) and
-typed name, and per name from all sources, for names that exist and names that do not alike,
-under SHA-256 keys (never the typed text). Both files are rewritten atomically under an
-exclusive lock, so the app and the command line can both change them.
+Failed sign-ins are counted in the record per source (the visitor's address) and typed name, and
+per name from all sources, for names that exist and names that do not alike, under SHA-256 keys
+(never the typed text). Each change is one transaction, so the app and the command line, on one
+machine or several, can all make them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import math
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -28,13 +28,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from danvan_metrics.core import config
+from danvan_metrics.record import engine, schema, transactions
 
-ACCOUNTS_FILE = "accounts.json"
-THROTTLE_FILE = "signin_throttle.json"
+AUDIT_ACTION = "account"  # the audit trail's action for account changes (auth.audit.Action.ACCOUNT)
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD_LENGTH = 10
 # A name guessed from many sources is slowed too, once it collects this many times the per-source limit.
@@ -45,7 +46,7 @@ DISABLED = "Tài khoản đã bị vô hiệu hóa; liên hệ quản trị viê
 _HASHER = PasswordHasher()
 # Verifying against this keeps the time of a sign-in with an unknown name like that of a known one.
 _DUMMY_HASH = _HASHER.hash("danvan-timing-equaliser")
-_LEGACY_FIELDS = ("failed", "locked_until")  # the per-account lock-out of earlier versions, no longer used
+LEGACY_FIELDS = ("failed", "locked_until")  # the per-account lock-out of earlier versions, no longer used
 
 
 class Role(StrEnum):
@@ -104,70 +105,81 @@ class _Failures:
     last: dt.datetime
 
 
-def accounts_path(home: Path | None = None) -> Path:
-    return (home or config.state_dir()) / ACCOUNTS_FILE
+def record_path(home: Path | None = None) -> Path:
+    """Where the record keeps accounts when it is SQLite (the default): made readable by the service only."""
+    return (home or config.state_dir()) / config.RECORD_FILE_NAME
 
 
-def throttle_path(home: Path | None = None) -> Path:
-    return (home or config.state_dir()) / THROTTLE_FILE
+def _home(home: Path | None) -> Path:
+    return home or config.state_dir()
+
+
+def _private(home: Path) -> None:
+    """The SQLite record holds password hashes: readable and writable by the service's user only (0600)."""
+    for path in (
+        record_path(home),
+        *(record_path(home).with_name(record_path(home).name + s) for s in ("-wal", "-shm")),
+    ):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+
+
+def _from_row(row: sa.Row[Any]) -> Account:
+    return Account(
+        name=row.name, role=row.role, password_hash=row.password_hash, units=list(json.loads(row.units)),
+        disabled=bool(row.disabled), created_at=row.created_at, email=row.email, session_epoch=int(row.session_epoch),
+    )  # fmt: skip
+
+
+def _values(account: Account) -> dict[str, Any]:
+    values = asdict(account)
+    values["units"] = json.dumps(account.units, ensure_ascii=False)
+    return values
 
 
 @contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path``'s sibling lock file (``.NAME.lock``) for the block."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with (path.parent / f".{path.stem}.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+def _locked(home: Path | None, audit_by: str | None = None, detail: str = "") -> Iterator[dict[str, Account]]:
+    """The accounts, read and (on exit) written back in one write of the record, with its audit entry.
+
+    ``audit_by`` names who made the change: the entry is written in the same transaction.
+    """
+    where = _home(home)
+    table = schema.accounts
+    with transactions.write(where, transactions.KIND_ACCOUNT) as connection:
+        before = {row.name: _from_row(row) for row in connection.execute(sa.select(table))}
+        found = {name: dataclasses.replace(account, units=list(account.units)) for name, account in before.items()}
+        yield found
+        for name, account in found.items():
+            if name not in before:
+                connection.execute(table.insert().values(**_values(account)))
+            elif account != before[name]:
+                connection.execute(table.update().where(table.c.name == name).values(**_values(account)))
+        if audit_by is not None:
+            transactions.add_audit(connection, dt.datetime.now(), audit_by, AUDIT_ACTION, detail)
+    _private(where)
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Replace ``path`` atomically with ``text``, readable by the service's user only (0600)."""
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
-
-
-@contextlib.contextmanager
-def _locked(home: Path | None) -> Iterator[dict[str, Account]]:
-    """The accounts, read and (on exit) written back under an exclusive file lock."""
-    path = accounts_path(home)
-    with _exclusive(path):
-        accounts = _read(path)
-        before = json.dumps({n: asdict(a) for n, a in accounts.items()}, sort_keys=True)
-        yield accounts
-        after = json.dumps({n: asdict(a) for n, a in accounts.items()}, sort_keys=True, indent=1, ensure_ascii=False)
-        if after != before and json.loads(after) != json.loads(before):
-            _write_private(path, after)
-
-
-def _read(path: Path) -> dict[str, Account]:
-    if not path.exists():
-        return {}
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    return {name: _account(record) for name, record in raw.items()}
-
-
-def _account(record: dict[str, Any]) -> Account:
-    """One account record; fields of the old per-account lock-out are read and dropped."""
-    return Account(**{key: value for key, value in record.items() if key not in _LEGACY_FIELDS})
+def _read(home: Path | None) -> dict[str, Account]:
+    with transactions.read(_home(home)) as connection:
+        return {row.name: _from_row(row) for row in connection.execute(sa.select(schema.accounts))}
 
 
 def list_accounts(home: Path | None = None) -> list[Account]:
     """Every account, by name."""
-    return sorted(_read(accounts_path(home)).values(), key=lambda a: a.name)
+    return sorted(_read(home).values(), key=lambda a: a.name)
 
 
 def has_accounts(home: Path | None = None) -> bool:
-    return bool(_read(accounts_path(home)))
+    with transactions.read(_home(home)) as connection:
+        return connection.execute(sa.select(schema.accounts.c.name).limit(1)).first() is not None
 
 
 def get(name: str, home: Path | None = None) -> Account | None:
-    return _read(accounts_path(home)).get(name)
+    table = schema.accounts
+    with transactions.read(_home(home)) as connection:
+        row = connection.execute(sa.select(table).where(table.c.name == name)).first()
+    return None if row is None else _from_row(row)
 
 
 def check_password_strength(password: str) -> None:
@@ -179,7 +191,7 @@ def check_password_strength(password: str) -> None:
 def by_email(email: str, home: Path | None = None) -> Account | None:
     """The account an identity provider's verified e-mail maps to (case-insensitive), if any."""
     wanted = email.strip().casefold()
-    return next((a for a in _read(accounts_path(home)).values() if a.email and a.email.casefold() == wanted), None)
+    return next((a for a in _read(home).values() if a.email and a.email.casefold() == wanted), None)
 
 
 def add(
@@ -189,8 +201,10 @@ def add(
     units: Sequence[str] = (),
     home: Path | None = None,
     email: str | None = None,
+    *,
+    by: str | None = None,
 ) -> Account:
-    """Create an account.
+    """Create an account; ``by`` (who made it) gets an audit entry in the same transaction.
 
     Raises:
         AccountError: bad name, role or password, or the name is taken.
@@ -200,13 +214,14 @@ def add(
     if role not in {r.value for r in Role}:
         raise AccountError(f"Vai trò phải là một trong: {', '.join(r.value for r in Role)}.")
     check_password_strength(password)
-    with _locked(home) as accounts:
+    password_hash = _HASHER.hash(password)  # before the write: the record is not held while hashing
+    with _locked(home, by, f"tạo {name} ({role})") as accounts:
         if name in accounts:
             raise AccountError(f"Tài khoản “{name}” đã có.")
         account = Account(
             name=name,
             role=role,
-            password_hash=_HASHER.hash(password),
+            password_hash=password_hash,
             units=list(units),
             created_at=dt.datetime.now().isoformat(timespec="seconds"),
             email=email or None,
@@ -215,18 +230,19 @@ def add(
     return account
 
 
-def set_password(name: str, password: str, home: Path | None = None) -> None:
+def set_password(name: str, password: str, home: Path | None = None, *, by: str | None = None) -> None:
     """Change a password; sessions signed in with the old one end at their next run."""
     check_password_strength(password)
-    with _locked(home) as accounts:
+    password_hash = _HASHER.hash(password)
+    with _locked(home, by, f"đổi mật khẩu {name}") as accounts:
         account = _existing(accounts, name)
-        account.password_hash = _HASHER.hash(password)
+        account.password_hash = password_hash
         account.session_epoch += 1
 
 
-def set_disabled(name: str, disabled: bool = True, home: Path | None = None) -> None:
+def set_disabled(name: str, disabled: bool = True, home: Path | None = None, *, by: str | None = None) -> None:
     """Disable (or enable) an account; either way the sessions signed in before end."""
-    with _locked(home) as accounts:
+    with _locked(home, by, f"{'disable' if disabled else 'enable'} {name}") as accounts:
         account = _existing(accounts, name)
         account.disabled = disabled
         account.session_epoch += 1
@@ -256,7 +272,7 @@ def sign_in(
     now = now or dt.datetime.now()
     folded = name.strip().casefold()  # account names are lower case; "Lan.Nguyen " is lan.nguyen
     keys = _throttle_keys(folded, source)
-    with _throttle(home, now) as failures:
+    with _throttle(home, keys, now) as failures:
         wait = _wait_seconds(failures, keys, now)
         account = None if wait else get(folded, home)
         matches = _verify(account.password_hash if account else _DUMMY_HASH, password)
@@ -325,21 +341,28 @@ def _count_failure(failures: dict[str, _Failures], keys: tuple[str, str], now: d
 
 
 @contextlib.contextmanager
-def _throttle(home: Path | None, now: dt.datetime) -> Iterator[dict[str, _Failures]]:
-    """The failure counters, read and (on exit) written back under an exclusive file lock.
+def _throttle(home: Path | None, keys: tuple[str, str], now: dt.datetime) -> Iterator[dict[str, _Failures]]:
+    """The failure counters under ``keys``, read and (on exit) written back in one transaction of the record.
 
-    The lock is held for the whole attempt, so parallel guesses cannot slip past the count.
-    Counters whose last failure is over a day old are forgotten.
+    The transaction holds the keys' lock for the whole attempt (on SQLite, the write lock; on
+    PostgreSQL, an advisory lock per key), so parallel guesses cannot slip past the count. It does
+    not move the record's version: no figure or log changes. Counters a day old are forgotten.
     """
-    path = throttle_path(home)
-    with _exclusive(path):
-        raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        failures = {
-            key: _Failures(int(item["count"]), last)
-            for key, item in raw.items()
-            if (last := dt.datetime.fromisoformat(item["last"])) > now - FORGET_FAILURES_AFTER
-        }
+    table = schema.signin_failures
+    transactions.adopt_old_files(_home(home))  # before the lock below: adopting writes to the record
+    with contextlib.closing(engine.connect_write(_home(home))) as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            for key in sorted(keys):
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key[:15], 16)})
+        connection.execute(table.delete().where(table.c.last <= now - FORGET_FAILURES_AFTER))
+        rows = connection.execute(sa.select(table).where(table.c.key.in_(keys))).all()
+        before = {row.key: _Failures(int(row._mapping["count"]), row.last) for row in rows}
+        failures = {key: _Failures(f.count, f.last) for key, f in before.items()}
         yield failures
-        after = {key: {"count": f.count, "last": f.last.isoformat()} for key, f in failures.items()}
-        if after != raw:
-            _write_private(path, json.dumps(after, sort_keys=True, indent=1))
+        for key in keys:
+            now_held, was = failures.get(key), before.get(key)
+            if now_held == was:
+                continue
+            connection.execute(table.delete().where(table.c.key == key))
+            if now_held is not None:
+                connection.execute(table.insert().values(key=key, count=now_held.count, last=now_held.last))

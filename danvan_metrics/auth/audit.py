@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from danvan_metrics.store import sql
+from danvan_metrics.record import transactions
 from danvan_metrics.store.connection import Store
 
 
@@ -29,9 +29,7 @@ ACTION_LABELS: dict[str, str] = {
 
 
 def record(store: Store, actor: str, action: Action, detail: str = "", at: dt.datetime | None = None) -> None:
-    """Append one event to the audit trail."""
-    with store.connect() as conn:
-        conn.execute(
-            sql.load("audit_insert"),
-            {"at": at or dt.datetime.now(), "actor": actor, "action": str(action), "detail": detail},
-        )
+    """Append one event to the audit trail (in the record; this server's read store shows it at once)."""
+    with transactions.write(store.home, transactions.KIND_AUDIT) as connection:
+        transactions.add_audit(connection, at or dt.datetime.now(), actor, str(action), detail)
+    store.refresh()

@@ -2,8 +2,9 @@
 
 Each function takes the acting person, looks their account up again at the moment of writing
 (a role changed or an account disabled a second ago counts), checks role and unit limits, writes,
-and records the audit entry — in the same transaction as the write where the write is in the
-store. Pages and the command line call these and hold no permission logic of their own.
+and records the audit entry — all in one transaction of the system of record (`record`), after
+which this process's read store copies the change at once (other processes within
+``DANVAN_REFRESH_MS``). Pages and the command line call these and hold no permission logic of their own.
 
 Who may do what:
 - commit an upload: an active editor or admin, every row within the account's units;
@@ -22,14 +23,13 @@ import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import duckdb
-import pandas as pd
+import sqlalchemy as sa
 
 from danvan_metrics.auth import accounts
 from danvan_metrics.auth.accounts import Account, Role
 from danvan_metrics.auth.audit import Action
-from danvan_metrics.core.model import UPLOAD_SOURCE_PREFIX
 from danvan_metrics.ingest.issues import Issue
+from danvan_metrics.record import schema, transactions
 from danvan_metrics.services.uploads import (
     Preview,
     UploadError,
@@ -38,8 +38,7 @@ from danvan_metrics.services.uploads import (
     new_upload_id,
     sha256_of,
 )
-from danvan_metrics.store import sql
-from danvan_metrics.store.connection import Store, recompute_for_upload
+from danvan_metrics.store.connection import Store
 
 CHANNEL_WEB = "trang web"
 CHANNEL_CLI = "dòng lệnh"
@@ -152,62 +151,57 @@ def commit_upload(store: Store, actor: Actor, preview: Preview, data: bytes, *, 
     now = dt.datetime.now()  # microseconds order versions: the later commit is the current one
     upload_id = new_upload_id(now)
     rows = _rows(preview, upload_id)
-    with store.transaction(lambda: _fault("before_commit"), lambda: _fault("after_commit")) as conn:
-        if conn.execute(sql.load("upload_prior"), {"sha": preview.sha256}).fetchone():
+    note = f"{len(preview.validation.rows)} dòng ({channel})"
+    if preview.choices:
+        note += " · " + choices_text(preview.choices)
+    faults = {"before_commit": lambda: _fault("before_commit"), "after_commit": lambda: _fault("after_commit")}
+    with transactions.write(store.home, transactions.KIND_COMMIT, upload_id, **faults) as record:
+        uploads = schema.uploads
+        taken = record.execute(
+            sa.select(uploads.c.upload_id).where(uploads.c.sha256 == preview.sha256, uploads.c.status == "committed")
+        ).first()
+        if taken is not None:
             raise UploadError("Tệp này vừa được tải lên từ một phiên khác.")
-        conn.register("incoming_rows", rows)
-        try:
-            archive_path = str(path.relative_to(store.home))
-            conn.execute(
-                sql.load("upload_insert_log"),
-                {
-                    "upload_id": upload_id, "sha": preview.sha256, "file_name": preview.file_name,
-                    "archive_path": archive_path, "by": by, "at": now,
-                    "added": preview.rows_added, "replaced": preview.rows_replaced,
-                    "choices": choices_text(preview.choices) or None,
-                },
-            )  # fmt: skip
-            conn.execute(
-                sql.load("upload_insert_source"),
-                {"source_id": UPLOAD_SOURCE_PREFIX + upload_id, "file_name": preview.file_name, "by": by, "at": now,
-                 "archive_path": archive_path},
-            )  # fmt: skip
-            conn.execute(sql.load("upload_insert_rows"), {"at": now})
-        finally:
-            conn.unregister("incoming_rows")
-        note = f"{len(preview.validation.rows)} dòng ({channel})"
-        if preview.choices:
-            note += " · " + choices_text(preview.choices)
-        _audit(conn, by, Action.UPLOAD, f"{upload_id} · {preview.file_name} · {note}", now)
+        files = schema.upload_files
+        if record.execute(sa.select(files.c.sha256).where(files.c.sha256 == preview.sha256)).first() is None:
+            record.execute(files.insert().values(sha256=preview.sha256, size=len(data), content=data))
+        record.execute(
+            uploads.insert().values(
+                upload_id=upload_id, sha256=preview.sha256, file_name=preview.file_name,
+                archive_path=str(path.relative_to(store.home)), uploaded_by=by, uploaded_at=now,
+                rows_added=preview.rows_added, rows_replaced=preview.rows_replaced, status="committed",
+                choices=choices_text(preview.choices) or None,
+            )
+        )  # fmt: skip
+        if rows:
+            record.execute(schema.upload_rows.insert(), rows)
+        transactions.add_audit(record, now, by, str(Action.UPLOAD), f"{upload_id} · {preview.file_name} · {note}")
         _fault("after_rows")
-        recompute_for_upload(conn, upload_id)
+    store.refresh()
     return upload_id
 
 
-def _rows(preview: Preview, upload_id: str) -> pd.DataFrame:
-    """The observations an upload adds, each citing its line of the file."""
-    return pd.DataFrame(
-        [
-            {
-                "obs_id": f"{upload_id}#{row.row}",
-                "unit_id": row.unit_id,
-                "metric_id": row.metric_id,
-                "period_start": row.period_start,
-                "period_end": row.period_end,
-                "period_label": row.period_label,
-                "value": row.value,
-                "qualifier": "=",
-                "numerator": row.numerator,
-                "denominator": row.denominator,
-                "value_text": row.value_text or None,
-                "source_id": UPLOAD_SOURCE_PREFIX + upload_id,
-                "source_quote": f"Dòng {row.row} của tệp: {row.quote}",
-                "note": row.note or None,
-                "upload_id": upload_id,
-            }
-            for row in preview.validation.rows
-        ]
-    )
+def _rows(preview: Preview, upload_id: str) -> list[dict[str, object]]:
+    """The figures an upload adds, each citing its line of the file."""
+    return [
+        {
+            "obs_id": f"{upload_id}#{row.row}",
+            "upload_id": upload_id,
+            "unit_id": row.unit_id,
+            "metric_id": row.metric_id,
+            "period_start": row.period_start,
+            "period_end": row.period_end,
+            "period_label": row.period_label,
+            "value": row.value,
+            "qualifier": "=",
+            "numerator": row.numerator,
+            "denominator": row.denominator,
+            "value_text": row.value_text or None,
+            "source_quote": f"Dòng {row.row} của tệp: {row.quote}",
+            "note": row.note or None,
+        }
+        for row in preview.validation.rows
+    ]
 
 
 def may_retract(store: Store, actor: Actor, uploaded_by: str) -> bool:
@@ -233,28 +227,31 @@ def retract_upload(store: Store, actor: Actor, upload_id: str, *, channel: str) 
         UploadError: no such upload, or it is already retracted.
     """
     by = actor.name if isinstance(actor, Operator) else actor
-    with store.transaction() as conn:
-        row = conn.execute(
-            "SELECT status, uploaded_by FROM uploads WHERE upload_id = $id", {"id": upload_id}
-        ).fetchone()
+    uploads = schema.uploads
+    with transactions.write(store.home, transactions.KIND_RETRACT, upload_id) as record:
+        row = record.execute(
+            sa.select(uploads.c.status, uploads.c.uploaded_by).where(uploads.c.upload_id == upload_id)
+        ).first()
         if row is None:
             raise UploadError(f"Không có lần tải lên mã {upload_id}.")
-        if not may_retract(store, actor, str(row[1])):
+        if not may_retract(store, actor, str(row.uploaded_by)):
             raise WriteRefused(NOT_YOURS)
-        if row[0] != "committed":
+        if row.status != "committed":
             raise UploadError(f"Lần tải lên {upload_id} đã được rút lại trước đó.")
         now = dt.datetime.now()
-        conn.execute(sql.load("upload_retract"), {"id": upload_id, "by": by, "at": now})
-        count = conn.execute("SELECT count(*) FROM observations WHERE upload_id = $id", {"id": upload_id}).fetchone()
-        figures = int(count[0]) if count else 0
-        _audit(conn, by, Action.RETRACT, f"{upload_id} · {figures} số liệu ({channel})", now)
-        recompute_for_upload(conn, upload_id)
+        record.execute(
+            uploads.update().where(uploads.c.upload_id == upload_id)
+            .values(status="retracted", retracted_by=by, retracted_at=now)
+        )  # fmt: skip
+        rows = schema.upload_rows
+        figures = int(
+            record.execute(
+                sa.select(sa.func.count()).select_from(rows).where(rows.c.upload_id == upload_id)
+            ).scalar_one()
+        )
+        transactions.add_audit(record, now, by, str(Action.RETRACT), f"{upload_id} · {figures} số liệu ({channel})")
+    store.refresh()
     return figures
-
-
-def _audit(conn: duckdb.DuckDBPyConnection, actor: str, action: Action, detail: str, at: dt.datetime) -> None:
-    """The audit entry of a write, inside the write's own transaction."""
-    conn.execute(sql.load("audit_insert"), {"at": at, "actor": actor, "action": str(action), "detail": detail})
 
 
 def _administrator(store: Store, actor: Actor) -> str:
@@ -269,12 +266,6 @@ def _administrator(store: Store, actor: Actor) -> str:
     if account is None or account.role != Role.ADMIN:
         raise WriteRefused("Chỉ quản trị viên được thay đổi tài khoản.")
     return account.name
-
-
-def _record(store: Store, actor: str, detail: str) -> None:
-    # The accounts file and the store are two files: the entry follows the change (issue #15 joins them).
-    with store.transaction() as conn:
-        _audit(conn, actor, Action.ACCOUNT, detail, dt.datetime.now())
 
 
 def add_account(
@@ -293,8 +284,8 @@ def add_account(
         accounts.AccountError: bad name, role or password, or the name is taken.
     """
     by = _administrator(store, actor)
-    account = accounts.add(name, password, role, units, store.home, email)
-    _record(store, by, f"tạo {account.name} ({account.role})")
+    account = accounts.add(name, password, role, units, store.home, email, by=by)
+    store.refresh()
     return account
 
 
@@ -307,8 +298,8 @@ def set_password(store: Store, actor: Actor, name: str, password: str) -> None:
     """
     own = isinstance(actor, str) and actor == name and _account(store, actor) is not None
     by = name if own else _administrator(store, actor)
-    accounts.set_password(name, password, store.home)
-    _record(store, by, f"đổi mật khẩu {name}")
+    accounts.set_password(name, password, store.home, by=by)
+    store.refresh()
 
 
 def set_disabled(store: Store, actor: Actor, name: str, disabled: bool = True) -> None:
@@ -319,5 +310,5 @@ def set_disabled(store: Store, actor: Actor, name: str, disabled: bool = True) -
         accounts.AccountError: no such account.
     """
     by = _administrator(store, actor)
-    accounts.set_disabled(name, disabled, store.home)
-    _record(store, by, f"{'disable' if disabled else 'enable'} {name}")
+    accounts.set_disabled(name, disabled, store.home, by=by)
+    store.refresh()

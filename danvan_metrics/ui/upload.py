@@ -14,6 +14,7 @@ from danvan_metrics.core import messages
 from danvan_metrics.core.formats import format_date, format_datetime, format_figure, format_number
 from danvan_metrics.export.template import template_xlsx
 from danvan_metrics.ingest.issues import Issue
+from danvan_metrics.record.engine import RecordUnavailableError
 from danvan_metrics.services import uploads, writes
 from danvan_metrics.store import queries
 from danvan_metrics.ui import auth as ui_auth
@@ -120,7 +121,7 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
             if fresh is None:
                 raise writes.WriteRefused("Bạn không còn quyền ghi số liệu; hãy đăng nhập lại.")
             upload_id = writes.commit_upload(store, fresh.name, preview, data, channel=writes.CHANNEL_WEB)
-        except (writes.WriteRefused, uploads.UploadError) as refused:
+        except (writes.WriteRefused, uploads.UploadError, RecordUnavailableError) as refused:
             st.error(str(refused))
             return
         st.session_state[DONE_KEY] = (digest, upload_id, len(preview.validation.rows))
@@ -213,7 +214,7 @@ def st_upload_log(account: Account) -> None:
             if fresh is None:
                 raise writes.WriteRefused("Bạn không còn quyền ghi số liệu; hãy đăng nhập lại.")
             count = writes.retract_upload(store, fresh.name, upload_id, channel=writes.CHANNEL_WEB)
-        except (writes.WriteRefused, uploads.UploadError) as refused:
+        except (writes.WriteRefused, uploads.UploadError, RecordUnavailableError) as refused:
             st.error(str(refused))
             return
         st.session_state[NOTICE_KEY] = f"Đã rút lại {upload_id}: {count} số liệu thôi hiển thị."

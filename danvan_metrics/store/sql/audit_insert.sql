@@ -1,1 +1,0 @@
-INSERT INTO audit VALUES (CAST($at AS TIMESTAMP), $actor, $action, $detail);
