@@ -36,7 +36,7 @@ def dump_csv(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
     home = tmp_path_factory.mktemp("cli_home")
     result = run("dump", home=home)
     assert result.returncode == 0, result.stderr
-    assert (home / config.DB_FILE_NAME).is_file()  # the store went to DANVAN_HOME, not ./instance
+    assert (home / config.RECORD_FILE_NAME).is_file()  # the store went to DANVAN_HOME, not ./instance
     header = result.stdout.splitlines()[0]
     assert header.split(",")[: len(DUMP_COLUMNS)] == DUMP_COLUMNS
     return list(csv.DictReader(io.StringIO(result.stdout)))
