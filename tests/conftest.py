@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from danvan_metrics.record import engine
+from danvan_metrics.store import kept
 from danvan_metrics.store.connection import Store
+from tests import postgres
 from tests.fixtures import write_fixture
 
 
@@ -43,3 +47,27 @@ def real_store(tmp_path: Path, _real_store_template: Path) -> Store:
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test touches ./instance: DANVAN_HOME points into the test's own folder."""
     monkeypatch.setenv("DANVAN_HOME", str(tmp_path / "danvan_home"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[postgres.Cluster]:
+    """A throwaway PostgreSQL cluster for the session (Debian's package, started by the tests)."""
+    with postgres.cluster(tmp_path_factory.mktemp("postgres")) as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def each_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Run the test on both engines of the record: SQLite in the state directory, then a PostgreSQL database.
+
+    Used by the write-path tests (``pytestmark = pytest.mark.usefixtures("each_engine")``); the
+    fixture runs before the test's stores are made, so they are made on its engine.
+    """
+    request.getfixturevalue("_real_store_template")  # built on SQLite, before the URL changes
+    if request.param == "postgresql":
+        kept.close_all()  # no read store of another test polls this database
+        monkeypatch.setenv("DANVAN_DATABASE_URL", request.getfixturevalue("pg_cluster").new_database())
+    yield request.param
+    if request.param == "postgresql":
+        kept.close_all()
+        engine.dispose_all()
