@@ -100,3 +100,30 @@ def test_a_backup_restores_the_record_as_it_was_and_keeps_the_replaced_one(real_
     assert _cli(home, "restore", str(replaced)).returncode == 0  # the replaced record comes back too
     real_store.refresh()
     assert set(queries.upload_log(real_store)["upload_id"]) == {kept_upload, later}
+
+
+def test_appended_uploads_are_sorted_back_into_the_build_order_with_the_same_figures(
+    real_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from danvan_metrics.store import kept
+
+    commit_as(real_store, *_preview(real_store, "pre-d002,2024,2,citizen_receptions,7\n", "q2.csv"))
+    commit_as(real_store, *_preview(real_store, "pre-d001,2023,4,citizen_receptions,9\n", "q4.csv"))
+    store = kept.kept(real_store.key)
+    order = "SELECT metric_id, period_start, period_end, unit_id FROM observations ORDER BY rowid"
+
+    def in_build_order() -> bool:
+        with real_store.connect() as conn:
+            rows = conn.execute(order).fetchall()
+        return rows == sorted(rows)
+
+    before, log = _dump(real_store), queries.upload_log(real_store)
+    assert store.appended == 2 and not in_build_order()  # appended at the end, out of order
+    assert not store.needs_resort()  # two rows: far below the threshold
+    monkeypatch.setattr(kept, "RESORT_MIN_ROWS", 1)
+    monkeypatch.setattr(kept, "RESORT_SHARE", 0.0)
+    store.last_check = 0.0
+    store.poll()  # the poller's round: nothing new in the record, so it re-sorts
+    assert store.appended == 0 and in_build_order()
+    pd.testing.assert_frame_equal(_dump(real_store), before)
+    pd.testing.assert_frame_equal(queries.upload_log(real_store), log)

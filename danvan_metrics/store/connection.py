@@ -188,6 +188,7 @@ class Store:
                 store.set_meta(conn, "schema_version", SCHEMA_VERSION)
                 store.set_meta(conn, "synthetic", "1" if self.synthetic else "0")
                 store.set_meta(conn, "updated_at", dt.datetime.now().isoformat(timespec="seconds"))
+                store.set_meta(conn, "appended_rows", "0")  # replace_curated writes every table in order
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -199,6 +200,7 @@ class Store:
                     conn.execute("DROP VIEW IF EXISTS incoming_observations")
             conn.execute("CHECKPOINT")
         store.fingerprint = wanted
+        store.sorted_again()
 
     def _refuse_mixing(self) -> None:
         """Synthetic data never meets real data in one record (and never enters the default home: see above).
