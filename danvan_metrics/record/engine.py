@@ -100,8 +100,14 @@ def migrate(engine: sa.Engine) -> None:
 
 
 def connect_read(home: Path) -> sa.Connection:
-    """A connection for reading (on SQLite it takes no lock writers wait for)."""
-    return engine_for(home).connect().execution_options(**{_READ_OPTION: True})
+    """A connection for reading, one snapshot for its transaction: on SQLite (WAL) a deferred BEGIN, which
+    takes no lock writers wait for; on PostgreSQL REPEATABLE READ, so a refresh's several SELECTs see
+    the record at one version even while others commit."""
+    engine = engine_for(home)
+    options: dict[str, Any] = {_READ_OPTION: True}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    return engine.connect().execution_options(**options)
 
 
 def connect_write(home: Path) -> sa.Connection:

