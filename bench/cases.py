@@ -1,18 +1,22 @@
 """What the benchmark asks the store, and the same questions answered the straightforward way.
 
-Query cases call `danvan_metrics.store.queries` exactly as pages do (a connection per operation).
+Query cases call `danvan_metrics.store.queries` exactly as pages do (a cursor on the kept read
+store per operation); `recorded_sql` notes the statements a case runs, so the same SQL can be
+timed bare on a held cursor (the physical floor of that question).
 The pandas baseline re-reads the curated and uploaded files on every request, as a script
 without a database would, and answers four of the same questions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import duckdb
 import pandas as pd
@@ -140,21 +144,58 @@ def uncovered_functions(covered: set[str]) -> list[str]:
 
 
 def noop(context: Context) -> pd.DataFrame:
-    """The floor: the product's own path (open the database file, SELECT 1, close)."""
+    """The floor: the product's own path (a cursor on the kept read store, SELECT 1, closed)."""
     return fetch(context.store, "SELECT 1")
 
 
+Statement = tuple[str, Any]
+
+
 class HeldConnection:
-    """A connection kept open, to time a no-op without opening the file (for reference only)."""
+    """One cursor on the kept read store, held open: statements timed with nothing of the product around them."""
 
     def __init__(self, store: Store) -> None:
-        self.connection = duckdb.connect(str(store.db_path), read_only=True)
+        self._held = store.connect()
+        self.connection: duckdb.DuckDBPyConnection = self._held.__enter__()
 
     def noop(self) -> pd.DataFrame:
         return self.connection.execute("SELECT 1").df()
 
+    def run(self, statements: list[Statement]) -> None:
+        for query, parameters in statements:
+            self.connection.execute(query, parameters or []).df()
+
     def close(self) -> None:
-        self.connection.close()
+        self._held.__exit__(None, None, None)
+
+
+class _Recording:
+    """A connection that notes each statement it is given, then runs it."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, log: list[Statement]) -> None:
+        self._connection, self._log = connection, log
+
+    def execute(self, query: str, parameters: Any = None) -> duckdb.DuckDBPyConnection:
+        self._log.append((query, parameters))
+        return self._connection.execute(query, parameters or [])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+
+def recorded_sql(case: Case, context: Context) -> list[Statement]:
+    """The statements ``case`` runs on the store, in order (none when it answers from memory)."""
+    log: list[Statement] = []
+    original = Store.connect
+
+    @contextlib.contextmanager
+    def connect(store: Store) -> Iterator[Any]:
+        with original(store) as connection:
+            yield _Recording(connection, log)
+
+    with mock.patch.object(Store, "connect", connect):
+        case.call(context)
+    return log
 
 
 # -- The straightforward approach: pandas over the files, re-read per request ----------------------

@@ -68,6 +68,7 @@ class Cluster:
 @contextlib.contextmanager
 def cluster(folder: Path) -> Iterator[Cluster]:
     """Start a cluster in ``folder`` (initdb, then pg_ctl start); stopped and removed afterwards."""
+    folder = folder.resolve()  # pg_ctl runs the server from its data folder: a relative path would not hold
     folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
