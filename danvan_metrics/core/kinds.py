@@ -66,33 +66,28 @@ def finish_aggregate(frame: pd.DataFrame, kind: MetricKind, *, across_units: boo
         qualifier, period_labels and ``reason`` (why a value is missing, in Vietnamese).
     """
     combine = RULES[kind].across_units if across_units else RULES[kind].over_time
-    values: list[float | None] = []
-    reasons: list[str | None] = []
-    for row in frame.itertuples(index=False):
-        if combine is Combine.PARTS:
-            complete = row.n_numerators == row.n_figures and row.n_denominators == row.n_figures
-            if not complete:
-                values.append(None)
-                reasons.append(
-                    "Không cộng dồn được tỷ lệ: có số liệu thiếu tử số hoặc mẫu số (không lấy trung bình các tỷ lệ)."
-                )
-            elif not row.denominator:
-                values.append(None)
-                reasons.append("Không tính được tỷ lệ: mẫu số bằng 0.")
-            else:
-                values.append(100.0 * row.numerator / row.denominator)
-                reasons.append(None)
-        elif combine is Combine.LATEST:
-            values.append(row.value_latest)
-            reasons.append(None)
-        else:
-            values.append(row.value_sum)
-            reasons.append(None)
+    # Column by column (a loop over rows cost ~30 ms for the 3,221 communes of a national aggregate).
+    reasons = pd.Series(None, index=frame.index, dtype="object")
+    if combine is Combine.PARTS:
+        figures = frame["n_figures"]
+        complete = (frame["n_numerators"] == figures) & (frame["n_denominators"] == figures)
+        denominator = pd.to_numeric(frame["denominator"], errors="coerce").astype("float64")
+        numerator = pd.to_numeric(frame["numerator"], errors="coerce").astype("float64")
+        zero = complete & (denominator == 0)
+        values = (100.0 * numerator / denominator).where(complete & ~zero)
+        reasons[~complete] = (
+            "Không cộng dồn được tỷ lệ: có số liệu thiếu tử số hoặc mẫu số (không lấy trung bình các tỷ lệ)."
+        )
+        reasons[zero] = "Không tính được tỷ lệ: mẫu số bằng 0."
+    elif combine is Combine.LATEST:
+        values = frame["value_latest"]
+    else:
+        values = frame["value_sum"]
     out = frame[["unit_id", "unit_name", "n_figures", "numerator", "denominator", "period_start", "period_end"]].copy()
-    out["value"] = pd.array(values, dtype="Float64")
+    out["value"] = pd.array(pd.to_numeric(values, errors="coerce").astype("float64").to_numpy(), dtype="Float64")
     out["qualifier"] = [combine_qualifiers(list(q), kind, across_units=across_units) for q in frame["qualifiers"]]
     out["period_labels"] = frame["period_labels"].map(list)
-    out["reason"] = pd.array(reasons, dtype="str")
+    out["reason"] = pd.array(reasons.to_numpy(), dtype="str")
     if combine is not Combine.PARTS:
         out["numerator"] = pd.NA
         out["denominator"] = pd.NA
