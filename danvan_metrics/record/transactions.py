@@ -59,14 +59,10 @@ def write(
         engine.RecordUnavailableError: the record cannot be reached or stays locked past the timeout.
     """
     adopt_old_files(home)
-    try:
+    with _unavailable_as_error(home):
         connection = engine.connect_write(home)
-    except sa.exc.DBAPIError as exc:
-        if not engine.is_unavailable(exc):
-            raise
-        raise engine.unavailable(engine.url_for(home), exc) from exc
     try:
-        with connection.begin():
+        with _unavailable_as_error(home), connection.begin():
             version = _next_version(connection)
             connection.execute(
                 schema.changes.insert().values(
@@ -76,10 +72,6 @@ def write(
             yield connection
             if before_commit is not None:
                 before_commit()
-    except sa.exc.DBAPIError as exc:
-        if not engine.is_unavailable(exc):
-            raise
-        raise engine.unavailable(engine.url_for(home), exc) from exc
     finally:
         connection.close()
     if after_commit is not None:
@@ -99,21 +91,25 @@ def _next_version(connection: sa.Connection) -> int:
 def read(home: Path) -> Iterator[sa.Connection]:
     """A read-only snapshot of ``home``'s record for the block."""
     adopt_old_files(home)
-    try:
+    with _unavailable_as_error(home):
         connection = engine.connect_read(home)
-    except sa.exc.DBAPIError as exc:
-        if not engine.is_unavailable(exc):
-            raise
-        raise engine.unavailable(engine.url_for(home), exc) from exc
     try:
-        with connection.begin():
+        with _unavailable_as_error(home), connection.begin():
             yield connection
-    except sa.exc.DBAPIError as exc:
-        if not engine.is_unavailable(exc):
-            raise
-        raise engine.unavailable(engine.url_for(home), exc) from exc
     finally:
         connection.close()
+
+
+@contextmanager
+def _unavailable_as_error(home: Path) -> Iterator[None]:
+    """A record that cannot be reached, is locked or damaged becomes `RecordUnavailableError` (its message
+    says what to do); a violated constraint or a wrong statement is a bug and is raised as it is."""
+    try:
+        yield
+    except sa.exc.DBAPIError as exc:
+        if not engine.is_unavailable(exc):
+            raise
+        raise engine.unavailable(engine.url_for(home), exc) from exc
 
 
 def version(home: Path) -> int:

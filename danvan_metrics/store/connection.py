@@ -174,8 +174,7 @@ class Store:
         parquet = self.curated_dir / PARQUET_OBSERVATIONS
         from_parquet = parquet.is_file() and not (self.curated_dir / "observations.csv").is_file()
         frames = with_registry(read_curated_frames(self.curated_dir, not from_parquet), self.registry_path)
-        with store.cursor() as conn:
-            conn.execute("BEGIN TRANSACTION")
+        with store.transaction() as conn:
             try:
                 for name, frame in frames.items():
                     conn.register(f"incoming_{name}", frame)
@@ -189,15 +188,12 @@ class Store:
                 store.set_meta(conn, "synthetic", "1" if self.synthetic else "0")
                 store.set_meta(conn, "updated_at", dt.datetime.now().isoformat(timespec="seconds"))
                 store.set_meta(conn, "appended_rows", "0")  # replace_curated writes every table in order
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
             finally:
                 for name in frames:
                     conn.unregister(f"incoming_{name}")
                 if from_parquet:
-                    conn.execute("DROP VIEW IF EXISTS incoming_observations")
+                    conn.execute(sql.load("incoming_observations_drop"))
+        with store.cursor() as conn:
             conn.execute("CHECKPOINT")
         store.fingerprint = wanted
         store.sorted_again()

@@ -65,7 +65,7 @@ class ReadStore:
         self.failing = False  # the last background refresh failed (logged once)
         self.last_check = time.monotonic()
         self.conn.execute(sql.load("schema"))
-        meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(self.conn.execute(sql.load("meta_all")).fetchall())
         self.identity = meta.get("record_identity", "")
         self.record_version = int(meta.get("record_version", 0))
         self.audit_id = int(meta.get("audit_id", 0))
@@ -88,8 +88,20 @@ class ReadStore:
         finally:
             cursor.close()
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one DuckDB transaction: committed when the block ends, rolled back if it raises."""
+        with self.cursor() as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
     def set_meta(self, conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+        conn.execute(sql.load("meta_set"), {"key": key, "value": value})
 
     def refresh(self) -> bool:
         """Copy what the record gained since this store's version; True when anything was copied."""
@@ -101,22 +113,16 @@ class ReadStore:
                 changes = copy.read_changes(record, since, self.audit_id if since else 0)
             if changes is None:
                 return False
-            with self.cursor() as conn:
-                conn.execute("BEGIN TRANSACTION")
-                try:
-                    copy.apply(conn, changes)
-                    last_audit = changes.last_audit_id
-                    audit_id = last_audit if last_audit is not None else (self.audit_id if since else 0)
-                    self.set_meta(conn, "record_identity", identity)
-                    self.set_meta(conn, "record_version", str(changes.version))
-                    self.set_meta(conn, "audit_id", str(audit_id))
-                    self._note_change(conn, changes.figures_changed_at)
-                    appended = (0 if changes.everything else self.appended) + changes.rows.num_rows
-                    self.set_meta(conn, "appended_rows", str(appended))
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+            last_audit = changes.last_audit_id
+            audit_id = last_audit if last_audit is not None else (self.audit_id if since else 0)
+            appended = (0 if changes.everything else self.appended) + changes.rows.num_rows
+            with self.transaction() as conn:
+                copy.apply(conn, changes)
+                self.set_meta(conn, "record_identity", identity)
+                self.set_meta(conn, "record_version", str(changes.version))
+                self.set_meta(conn, "audit_id", str(audit_id))
+                self._note_change(conn, changes.figures_changed_at)
+                self.set_meta(conn, "appended_rows", str(appended))
             self.identity, self.record_version, self.audit_id = identity, changes.version, audit_id
             self.appended = appended
             return True
@@ -129,28 +135,24 @@ class ReadStore:
         if self.appended < RESORT_MIN_ROWS:
             return False
         with self.cursor() as conn:
-            total = int(conn.execute("SELECT count(*) FROM observations").fetchone()[0])  # type: ignore[index]
+            total = int(conn.execute(sql.load("observations_count")).fetchone()[0])  # type: ignore[index]
         return self.appended >= RESORT_SHARE * total
 
     def resort(self) -> None:
         """Rewrite the figures in the store build's order, in one transaction; readers keep their snapshot."""
-        with self.lock, self.cursor() as conn:
-            conn.execute("BEGIN TRANSACTION")
-            try:
+        with self.lock:
+            with self.transaction() as conn:
                 sql.run(conn, "resort")
                 self.set_meta(conn, "appended_rows", "0")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("CHECKPOINT")
+            with self.cursor() as conn:
+                conn.execute("CHECKPOINT")
             self.appended = 0
 
     def _note_change(self, conn: duckdb.DuckDBPyConnection, at: dt.datetime | None) -> None:
         """Move ``updated_at`` (when the figures last changed: "Số liệu cập nhật") on to ``at`` if later."""
         if at is None:
             return
-        row = conn.execute("SELECT value FROM meta WHERE key = 'updated_at'").fetchone()
+        row = conn.execute(sql.load("meta_get"), {"key": "updated_at"}).fetchone()
         held = dt.datetime.fromisoformat(row[0]) if row else None
         if held is None or at.replace(microsecond=0) > held:
             self.set_meta(conn, "updated_at", at.isoformat(timespec="seconds"))

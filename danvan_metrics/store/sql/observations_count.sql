@@ -1,0 +1,2 @@
+-- How many figures (every version) the read store holds: the re-sort's measure of drift.
+SELECT count(*) FROM observations;
