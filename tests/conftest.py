@@ -27,7 +27,11 @@ def fixture_store(tmp_path: Path) -> Store:
 @pytest.fixture(scope="session")
 def _real_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("real_store_template")
-    Store(home).ensure_current()
+    template = Store(home)
+    template.ensure_current()
+    # Closed, so no refresh thread opens its record while a test copies it (SQLite makes and removes
+    # record.sqlite3-shm around each connection: a copy would find the file listed, then gone).
+    kept.forget(template.key)
     return home
 
 
