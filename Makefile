@@ -1,6 +1,6 @@
 # danvan — one task runner. Every target bootstraps .venv when needed.
 #   make run    serve the app on http://localhost:8501
-#   make test   lint, type-check and run every test (installs Chromium, fonts, LibreOffice, nginx if missing)
+#   make test   lint, type-check and run every test (installs Chromium, fonts, LibreOffice, nginx, PostgreSQL if missing)
 #   make check  validate the curated data against the source documents
 
 PYTHON ?= python3

@@ -3,11 +3,13 @@
 1. `prepare` reads and validates a file against the store and says what would change;
    nothing is written.
 2. `writes.commit_upload` (the write service) archives the file byte-for-byte (`archive`, named by
-   its SHA-256) in the state directory, then adds its rows in one transaction.
+   its SHA-256) in the state directory, then adds its bytes, rows and log entry to the system of
+   record in one transaction.
 3. `writes.retract_upload` withdraws an upload: its figures leave every chart, the log keeps it,
    and what it replaced becomes current again. Nothing is ever deleted.
 
-Writers in several processes are serialised by the database file's lock (see `store`).
+Writers in several processes (and servers sharing PostgreSQL) are serialised by the record's
+write lock (see `record.transactions`); every read store then copies the change.
 """
 
 from __future__ import annotations

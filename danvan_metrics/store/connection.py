@@ -37,11 +37,12 @@ __all__ = ["PARQUET_OBSERVATIONS", "SYNTHETIC_MARKER", "MixedDataError", "Record
 
 
 class StoreBusyError(RuntimeError):
-    """Another process held the store for longer than the lock timeout."""
+    """Every read-store slot of the state directory is held by another process (see `kept.SLOTS`)."""
 
 
 class StoreUnavailableError(RuntimeError):
-    """The state directory cannot be written, or the database file is damaged; the message says what to do."""
+    """The state directory cannot be written, or the read store or the record cannot be used; the message
+    says what to do."""
 
 
 def _unavailable(home: Path, exc: BaseException) -> StoreUnavailableError:
