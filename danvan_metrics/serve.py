@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+# The ASGI launcher beside app.py: Streamlit's pages plus the sign-in routes (danvan_metrics.web.routes).
+APP = Path(__file__).resolve().parents[1] / "asgi.py"
 # What app.py and pages/ import, heaviest first (pandas, Plotly, DuckDB, Babel, python-pptx, PIL come with them).
 PAGE_MODULES = (
     "danvan_metrics.ui.slides",
@@ -45,7 +46,7 @@ def warm_up() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Warm up, then hand over to ``streamlit run app.py`` with the given options."""
+    """Warm up, then hand over to ``streamlit run asgi.py`` with the given options."""
     from danvan_metrics.record.engine import RecordUnavailableError
     from danvan_metrics.store.connection import MixedDataError, StoreBusyError, StoreUnavailableError
 

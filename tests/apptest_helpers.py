@@ -26,6 +26,23 @@ def open_app(page: str = "", **query: str) -> AppTest:
     return at
 
 
+def signed_in(page: str, name: str, **query: str) -> AppTest:
+    """The app at ``page`` signed in as account ``name``: a session opened in the record, as the sign-in
+    route opens one, and handed to the app the way its cookie would be (AppTest cannot send cookies)."""
+    from danvan_metrics.auth import accounts, sessions
+    from danvan_metrics.core import config
+    from danvan_metrics.ui import auth as ui_auth
+
+    account = accounts.get(name, config.state_dir())
+    assert account is not None, name
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[ui_auth.TOKEN_KEY] = sessions.start(config.state_dir(), account)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page(page).run()
+
+
 def chart_specs(at: AppTest) -> list[dict[str, Any]]:
     """Every Plotly chart on the page as its figure dict (data and layout)."""
     return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]

@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "ingest": 4,
     "auth": 5,
     "services": 6,
+    "web": 6,
     "figures": 7,
     "export": 8,
     "demo": 9,

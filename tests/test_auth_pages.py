@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from danvan_metrics.auth import accounts
+from danvan_metrics.auth import accounts, sessions
 from danvan_metrics.core import config
 from danvan_metrics.core.messages import UNEXPECTED_ERROR
 from danvan_metrics.services import uploads
 from danvan_metrics.store.connection import open_store
-from tests.apptest_helpers import open_app, page_text
+from danvan_metrics.ui import auth as ui_auth
+from danvan_metrics.web import routes
+from tests.apptest_helpers import APP, open_app, page_text, signed_in
 from tests.fixtures import commit_as
 
 PASSWORD = "mat-khau-thu-nghiem-1"
@@ -26,18 +28,13 @@ def _home() -> Path:
 
 
 def _signed_in(page: str, name: str) -> AppTest:
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30)
-    at.session_state["auth_user"] = name
-    at.session_state["auth_last_active"] = dt.datetime.now()
-    at.session_state["auth_epoch"] = 0
-    at.run()
-    return at.switch_page(page).run()
+    return signed_in(page, name)
 
 
-def _sign_in_through_the_form(at: AppTest, name: str, password: str) -> AppTest:
-    at.text_input(key="sign_in_name").input(name)
-    at.text_input(key="sign_in_password").input(password)
-    return at.button[0].click().run()
+def _with_token(token: object, page: str = "pages/upload.py") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[ui_auth.TOKEN_KEY] = token
+    return at.run().switch_page(page).run()
 
 
 def test_a_visitor_sees_no_uploader_and_on_a_fresh_install_the_first_admin_command() -> None:
@@ -49,62 +46,52 @@ def test_a_visitor_sees_no_uploader_and_on_a_fresh_install_the_first_admin_comma
     assert "python -m danvan_metrics user add TEN_DANG_NHAP --role admin" in [c.value for c in at.code]
 
 
-def test_a_wrong_password_is_refused_and_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_sign_in_form_posts_to_the_sign_in_route_with_a_valid_form_token() -> None:
     accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
     at = open_app("pages/sign_in.py")
-    at.text_input(key="sign_in_name").input("lan.nguyen")
-    at.text_input(key="sign_in_password").input("sai-mat-khau-1")
-    at.button[0].click().run()
-    assert [e.value for e in at.error] == ["Tên đăng nhập hoặc mật khẩu không đúng."]
-    assert "auth_user" not in at.session_state
-    log = open_store().connect
-    with log() as conn:
-        assert conn.execute("SELECT actor, action FROM audit").fetchall() == [("lan.nguyen", "sign_in_failed")]
+    form = at.get("html")[0].proto.body
+    assert f'action="{routes.SIGN_IN_PATH}"' in form and 'type="password"' in form
+    token = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
+    assert sessions.form_token_ok(_home(), token)
 
 
-def test_repeated_failures_make_the_next_attempt_wait_whether_or_not_the_name_exists(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("DANVAN_MAX_FAILED_SIGNINS", "3")
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"loi": "sai"}, "Tên đăng nhập hoặc mật khẩu không đúng."),
+        ({"loi": "cho", "giay": "42"}, "Đăng nhập sai nhiều lần; hãy thử lại sau 42 giây."),
+        ({"loi": "bieu-mau"}, "Biểu mẫu đăng nhập đã cũ hoặc không đến từ trang này; hãy nhập lại."),
+        ({"loi": "vo-hieu"}, "Tài khoản đã bị vô hiệu hóa; liên hệ quản trị viên."),
+        ({"loi": "<script>"}, None),  # an unknown code shows nothing, and never the text itself
+    ],
+)
+def test_the_sign_in_page_says_what_the_route_answered_once(query: dict[str, str], message: str | None) -> None:
     accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
-    answers: dict[str, list[str]] = {}
-    for name in ("lan.nguyen", "khong.co"):
-        at = open_app("pages/sign_in.py")
-        for password in ["sai-1-aaaaaa", "sai-2-aaaaaa", "sai-3-aaaaaa", PASSWORD]:
-            _sign_in_through_the_form(at, name, password)
-            answers.setdefault(name, []).append(re.sub(r"\d+ giây", "N giây", at.error[0].value))
-        assert "auth_user" not in at.session_state  # the right password waits too
-    assert (
-        answers["lan.nguyen"]
-        == answers["khong.co"]
-        == [
-            "Tên đăng nhập hoặc mật khẩu không đúng.",
-            "Tên đăng nhập hoặc mật khẩu không đúng.",
-            "Đăng nhập sai nhiều lần; hãy thử lại sau N giây.",
-            "Đăng nhập sai nhiều lần; hãy thử lại sau N giây.",
-        ]
-    )
+    at = open_app("pages/sign_in.py", **query)
+    assert [e.value for e in at.error] == ([message] if message else [])
+    assert "<script>" not in page_text(at)
+    assert "loi" not in at.query_params  # a reload does not say it again
 
 
-def test_the_right_password_signs_in_and_shows_the_uploader() -> None:
+def test_after_signing_out_the_page_says_so() -> None:
+    at = open_app("pages/sign_in.py", tb="da-dang-xuat")
+    assert [s.value for s in at.success] == ["Bạn đã đăng xuất."]
+
+
+def test_a_signed_in_editor_sees_the_uploader_their_name_and_a_sign_out_form() -> None:
     accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
-    at = open_app("pages/sign_in.py")
-    at.text_input(key="sign_in_name").input("lan.nguyen")
-    at.text_input(key="sign_in_password").input(PASSWORD)
-    at.button[0].click().run()
-    assert at.session_state["auth_user"] == "lan.nguyen"
-    at.switch_page("pages/upload.py").run()
+    at = _signed_in("pages/upload.py", "lan.nguyen")
     assert at.get("file_uploader")
     assert any("lan.nguyen" in m.value for m in at.sidebar.markdown)
+    token = at.session_state[ui_auth.TOKEN_KEY]
+    sign_out = [h.proto.body for h in at.sidebar.get("html")]
+    assert any(f'action="{routes.SIGN_OUT_PATH}"' in b and sessions.sign_out_token(token) in b for b in sign_out)
 
 
 def test_an_idle_session_expires(monkeypatch: pytest.MonkeyPatch) -> None:
-    accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30)
-    at.session_state["auth_user"] = "lan.nguyen"
-    at.session_state["auth_last_active"] = dt.datetime.now() - dt.timedelta(minutes=config.session_minutes() + 1)
-    at.session_state["auth_epoch"] = 0
-    at.run().switch_page("pages/upload.py").run()
+    account = accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
+    idle_since = dt.datetime.now() - dt.timedelta(minutes=config.session_minutes() + 1)
+    at = _with_token(sessions.start(_home(), account, now=idle_since))
     assert not at.get("file_uploader")
     assert [i.value for i in at.info][-1] == "Phiên làm việc đã hết hạn do không hoạt động; hãy đăng nhập lại."
 
@@ -121,46 +108,26 @@ def _disable_and_enable(name: str) -> None:
 @pytest.mark.parametrize("change", [_change_password, _disable_and_enable], ids=["passwd", "disable-enable"])
 def test_a_password_change_ends_a_session_signed_in_before_it(change: Callable[[str], None]) -> None:
     accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
-    at = _sign_in_through_the_form(open_app("pages/sign_in.py"), "lan.nguyen", PASSWORD)
-    at.switch_page("pages/upload.py").run()
+    at = _signed_in("pages/upload.py", "lan.nguyen")
     assert at.get("file_uploader")
     change("lan.nguyen")
     at.run()
     assert not at.get("file_uploader")  # the old browser can no longer upload
-    assert "auth_user" not in at.session_state
     assert [i.value for i in at.info][-1] == "Mật khẩu hoặc trạng thái tài khoản đã được thay đổi; hãy đăng nhập lại."
-    at.switch_page("pages/sign_in.py").run()
-    _sign_in_through_the_form(at, "lan.nguyen", PASSWORD if change is _disable_and_enable else "mat-khau-moi-123456")
-    assert at.session_state["auth_user"] == "lan.nguyen"  # signing in again works
+    assert _signed_in("pages/upload.py", "lan.nguyen").get("file_uploader")  # signing in again works
 
 
-NOW = dt.datetime.now()
-HALF_WRITTEN = {
-    "name without time": {"auth_user": "lan.nguyen"},
-    "time without name": {"auth_last_active": NOW},
-    "epoch alone": {"auth_epoch": 0},
-    "no epoch (a session from before epochs)": {"auth_user": "lan.nguyen", "auth_last_active": NOW},
-    "time as text": {"auth_user": "lan.nguyen", "auth_last_active": NOW.isoformat(), "auth_epoch": 0},
-    "time with a time zone": {"auth_user": "lan.nguyen", "auth_last_active": NOW.astimezone(), "auth_epoch": 0},
-    "name not text": {"auth_user": 42, "auth_last_active": NOW, "auth_epoch": 0},
-    "empty name": {"auth_user": "", "auth_last_active": NOW, "auth_epoch": 0},
-    "epoch as text": {"auth_user": "lan.nguyen", "auth_last_active": NOW, "auth_epoch": "0"},
-    "epoch as a flag": {"auth_user": "lan.nguyen", "auth_last_active": NOW, "auth_epoch": False},
-}
+BAD_TOKENS = {"number": 42, "empty": "", "unknown": "khong-phai-phien", "huge": "x" * 10_000, "list": ["a"]}
 
 
-@pytest.mark.parametrize("state", HALF_WRITTEN.values(), ids=HALF_WRITTEN.keys())
-def test_a_half_written_session_is_signed_out_and_the_page_still_works(state: dict[str, object]) -> None:
+@pytest.mark.parametrize("token", BAD_TOKENS.values(), ids=BAD_TOKENS.keys())
+def test_a_bad_session_id_is_nobody_and_the_page_still_works(token: object) -> None:
     accounts.add("lan.nguyen", PASSWORD, "editor", home=_home())
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run().switch_page("pages/upload.py").run()
+    at = _with_token(token)
     assert not at.exception
     assert UNEXPECTED_ERROR not in page_text(at)
     assert not at.get("file_uploader")
-    assert at.text_input(key="sign_in_name")  # the sign-in form shows
-    assert not any(key in at.session_state for key in ("auth_user", "auth_last_active", "auth_epoch"))
+    assert 'data-testid="dvSignInForm"' in at.get("html")[0].proto.body  # the sign-in form shows
 
 
 def _commit_as(name: str, text: str) -> str:

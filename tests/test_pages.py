@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import APP, chart_specs, open_app, page_text, table_text
+from tests.apptest_helpers import chart_specs, open_app, page_text, signed_in, table_text
 from tests.fixtures import commit_as, retract_as
 
 PAGES = ["", "pages/compare.py", "pages/trends.py", "pages/unit_profile.py", "pages/data_sources.py"]
@@ -287,14 +286,7 @@ def test_presentation_mode_writes_out_the_hidden_filters_choice() -> None:
 
 
 def _signed_in(page: str, name: str, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["auth_user"] = name
-    at.session_state["auth_last_active"] = dt.datetime.now()
-    at.session_state["auth_epoch"] = 0
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page(page).run()
+    return signed_in(page, name, **query)
 
 
 def _commit(name: str, rows: str) -> str:

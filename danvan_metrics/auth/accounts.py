@@ -155,9 +155,21 @@ def _locked(home: Path | None, audit_by: str | None = None, detail: str = "") ->
                 connection.execute(table.insert().values(**_values(account)))
             elif account != before[name]:
                 connection.execute(table.update().where(table.c.name == name).values(**_values(account)))
+                if account.session_epoch != before[name].session_epoch:  # a password or state change
+                    _end_sessions(connection, name)
         if audit_by is not None:
             transactions.add_audit(connection, dt.datetime.now(), audit_by, AUDIT_ACTION, detail)
     _private(where)
+
+
+def _end_sessions(connection: sa.Connection, name: str) -> None:
+    """Every open sign-in session of ``name`` ends, in the same write as the change that ends them."""
+    table = schema.sessions
+    connection.execute(
+        table.update()
+        .where(table.c.account == name, table.c.ended_at.is_(None))
+        .values(ended_at=dt.datetime.now(), ended_why="changed")
+    )
 
 
 def _read(home: Path | None) -> dict[str, Account]:

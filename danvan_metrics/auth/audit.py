@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from pathlib import Path
 
 from danvan_metrics.record import transactions
 from danvan_metrics.store.connection import Store
@@ -30,6 +31,11 @@ ACTION_LABELS: dict[str, str] = {
 
 def record(store: Store, actor: str, action: Action, detail: str = "", at: dt.datetime | None = None) -> None:
     """Append one event to the audit trail (in the record; this server's read store shows it at once)."""
-    with transactions.write(store.home, transactions.KIND_AUDIT) as connection:
-        transactions.add_audit(connection, at or dt.datetime.now(), actor, str(action), detail)
+    record_in(store.home, actor, action, detail, at)
     store.refresh()
+
+
+def record_in(home: Path, actor: str, action: Action, detail: str = "", at: dt.datetime | None = None) -> None:
+    """Append one event to ``home``'s record (read stores show it at their next refresh)."""
+    with transactions.write(home, transactions.KIND_AUDIT) as connection:
+        transactions.add_audit(connection, at or dt.datetime.now(), actor, str(action), detail)

@@ -77,6 +77,11 @@ def session_minutes() -> float:
     return _env_number("DANVAN_SESSION_MINUTES", 30)
 
 
+def session_max_hours() -> float:
+    """The longest a sign-in lasts, however active (``DANVAN_SESSION_MAX_HOURS``, default 12)."""
+    return _env_number("DANVAN_SESSION_MAX_HOURS", 12)
+
+
 def require_sign_in() -> bool:
     """Whether viewing needs sign-in too (``DANVAN_REQUIRE_SIGN_IN=1``); by default anyone may look."""
     return os.environ.get("DANVAN_REQUIRE_SIGN_IN", "").strip().lower() in {"1", "true", "yes", "on"}

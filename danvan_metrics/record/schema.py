@@ -105,3 +105,19 @@ signin_failures = sa.Table(
     sa.Column("count", sa.Integer, nullable=False),
     sa.Column("last", sa.DateTime, nullable=False),
 )  # fmt: skip
+
+# Sign-in sessions (migration 0002): the cookie holds a random id; the record only its SHA-256.
+# A session ends at sign-out, after `idle` minutes unused, at `expires_at`, or when its account's
+# password or state changes (its `epoch` no longer matches the account's).
+sessions = sa.Table(
+    "sessions", METADATA,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("account", sa.String(64), nullable=False, index=True),
+    sa.Column("epoch", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("ended_at", sa.DateTime),
+    sa.Column("ended_why", sa.String(16)),
+    sa.Column("source", sa.Text, nullable=False),
+)  # fmt: skip

@@ -78,6 +78,23 @@ def write(
         after_commit()
 
 
+@contextmanager
+def write_unversioned(home: Path) -> Iterator[sa.Connection]:
+    """One write transaction that read stores need not see (sign-in sessions): the version stays.
+
+    Raises:
+        engine.RecordUnavailableError: the record cannot be reached or stays locked past the timeout.
+    """
+    adopt_old_files(home)
+    with _unavailable_as_error(home):
+        connection = engine.connect_write(home)
+    try:
+        with _unavailable_as_error(home), connection.begin():
+            yield connection
+    finally:
+        connection.close()
+
+
 def _next_version(connection: sa.Connection) -> int:
     """Take the counter row's lock (held to the commit, so versions commit in order) and the next version."""
     counter = schema.counter

@@ -124,9 +124,25 @@ def test_templates_sign_in_and_sign_out(page: Page, app_url: str, app_home: Path
     try_sign_in(page, app_url, "nguoi.mau", "sai-mat-khau-roi")
     expect(page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.")).to_be_visible()
     sign_in(page, app_url, "nguoi.mau")
+    assert page.url == f"{app_url}/tai-len"  # signing in leads to the upload page
+    cookie = next(c for c in page.context.cookies() if c["name"] == "danvan_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie").find("danvan_session") == -1  # scripts cannot read it
 
-    page.get_by_test_id("stSidebarNav").get_by_text("Tải lên số liệu").click()
+    page.reload()  # F5 keeps the person signed in, and so does a new tab
     wait_for_app(page)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Đã đăng nhập: nguoi.mau")
+    tab = page.context.new_page()
+    tab.goto(f"{app_url}/tai-len")
+    wait_for_app(tab)
+    expect(tab.get_by_test_id("stSidebar")).to_contain_text("Đã đăng nhập: nguoi.mau")
+    tab.close()
+    stranger = page.context.browser.new_page()  # a fresh browser is not signed in
+    stranger.goto(f"{app_url}/tai-len")
+    wait_for_app(stranger)
+    expect(stranger.get_by_text("Chỉ cán bộ được giao")).to_be_visible()
+    stranger.close()
+
     book = openpyxl.load_workbook(download(page, button(page, "Mẫu Excel"), tmp_path))
     headers = {sheet.title: [cell.value for cell in sheet[1]] for sheet in book.worksheets}
     assert any("ma_don_vi" in row and "ma_chi_tieu" in row for row in headers.values()), headers
@@ -134,6 +150,11 @@ def test_templates_sign_in_and_sign_out(page: Page, app_url: str, app_home: Path
     assert template.splitlines()[0].startswith("ma_don_vi")
 
     page.get_by_test_id("stSidebar").get_by_role("button", name="Đăng xuất").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Bạn đã đăng xuất.")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).not_to_contain_text("Đã đăng nhập")
+    assert not [c for c in page.context.cookies() if c["name"] == "danvan_session"]
+    page.reload()  # and stays signed out
     wait_for_app(page)
     expect(page.get_by_test_id("stSidebar")).not_to_contain_text("Đã đăng nhập")
     page.get_by_test_id("stSidebarNav").get_by_text("Tải lên số liệu").click()

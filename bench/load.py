@@ -1,0 +1,208 @@
+"""`make load`: simulated sessions speaking Streamlit's WebSocket protocol on the real compare page.
+
+Each simulated session opens `/_stcore/stream` as a browser does and asks for page runs
+(`BackMsg.rerun_script` with the page's URL query), one after another, changing the metric each
+time; a run's time is from sending it to the `script_finished` message. Sessions are added in
+steps until the 95th percentile passes 1 s, for 1 server process and for one per core behind
+nginx (`danvan_metrics.web.cluster`). Then the CPU one compare-page run costs the server, against
+a bare Streamlit page with the same widgets (bench/load_bare.py). Bounded: at most STEPS × HOLD_S
+seconds of load per configuration. Prints a table and writes bench/load-results.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import connect
+
+from tests.browser.chromium import free_port, wait_healthy
+
+PROJECT = Path(__file__).resolve().parents[1]
+RESULTS = PROJECT / "bench" / "load-results.json"
+PAGE = "so-sanh"
+QUERIES = [f"chi_tieu={m}" for m in ("complaints_resolved_rate", "citizen_receptions", "denunciations_resolved_rate",
+                                      "mediation_success_rate")]  # fmt: skip
+STEPS = (1, 2, 4, 6, 8, 12, 16, 24, 32)
+HOLD_S = 8.0
+P95_BUDGET_S = 1.0
+CPU_RUNS = 40
+SESSIONS_RATIO_BUDGET = 1.7
+CPU_RATIO_BUDGET = 1.3
+
+
+def _rerun(query: str, page: str) -> bytes:
+    message = BackMsg()
+    message.rerun_script.query_string = query
+    message.rerun_script.page_name = page
+    return message.SerializeToString()
+
+
+async def _session(url: str, page: str, until: float, times: list[float], first: asyncio.Event | None) -> None:
+    origin = url.replace("ws://", "http://").split("/_stcore")[0]
+    async with connect(url, subprotocols=["streamlit"], additional_headers={"Origin": origin}, max_size=None) as ws:
+        turn = 0
+        while time.monotonic() < until:
+            started = time.perf_counter()
+            await ws.send(_rerun(QUERIES[turn % len(QUERIES)], page))
+            while True:
+                message = ForwardMsg()
+                message.ParseFromString(await ws.recv())
+                if message.WhichOneof("type") == "script_finished":
+                    break
+            if turn:  # a session's first run builds its widgets: counted apart, as a page load
+                times.append(time.perf_counter() - started)
+            turn += 1
+
+
+def hold(base: str, sessions: int, seconds: float = HOLD_S, page: str = PAGE) -> dict[str, float]:
+    """``sessions`` sessions asking for page runs for ``seconds``: p50/p95 of a run and runs per second."""
+    times: list[float] = []
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+
+    async def run() -> None:
+        until = time.monotonic() + seconds
+        await asyncio.gather(*(_session(url, page, until, times, None) for _ in range(sessions)))
+
+    asyncio.run(run())
+    if len(times) < 2:
+        return {"sessions": sessions, "runs": len(times), "p50_s": float("inf"), "p95_s": float("inf"), "per_s": 0.0}
+    cuts = statistics.quantiles(times, n=20)
+    return {"sessions": sessions, "runs": len(times), "p50_s": statistics.median(times), "p95_s": cuts[18],
+            "per_s": len(times) / seconds}  # fmt: skip
+
+
+def sweep(base: str) -> tuple[int, list[dict[str, float]]]:
+    """The most sessions held at p95 ≤ 1 s, and every step measured."""
+    steps: list[dict[str, float]] = []
+    held = 0
+    for sessions in STEPS:
+        step = hold(base, sessions)
+        steps.append(step)
+        print(f"    {sessions:3d} phiên: p50 {step['p50_s'] * 1000:6.0f} ms, p95 {step['p95_s'] * 1000:6.0f} ms, "  # noqa: T201
+              f"{step['per_s']:5.1f} lượt/s", flush=True)  # fmt: skip
+        if step["p95_s"] > P95_BUDGET_S:
+            break
+        held = sessions
+    return held, steps
+
+
+@contextmanager
+def cluster(home: Path, workers: int) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "DANVAN_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    env.pop("DANVAN_DATABASE_URL", None)
+    log = (home / f"cluster-{workers}.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "danvan_metrics.web.cluster", "--workers", str(workers), "--port", str(port),
+         "--first-port", str(free_port())], cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, process, timeout=240)
+        for _ in range(workers * 3):  # every worker learns the page list before the load
+            hold(base, 1, seconds=0.5, page="")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        log.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def single(home: Path, command: list[str]) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    env = {**os.environ, "DANVAN_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    env.pop("DANVAN_DATABASE_URL", None)
+    process = subprocess.Popen([*command, "--server.port", str(port)], cwd=PROJECT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, process, timeout=240)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def cpu_per_run(base: str, pid: int, page: str) -> float:
+    """Server CPU seconds per run of ``page``, over `CPU_RUNS` runs of one session (after a warm-up)."""
+    hold(base, 1, seconds=2.0, page=page)
+    before = _cpu_seconds(pid)
+    times: list[float] = []
+
+    async def run() -> None:
+        url = base.replace("http://", "ws://") + "/_stcore/stream"
+        origin = base
+        async with connect(url, subprotocols=["streamlit"], additional_headers={"Origin": origin}, max_size=None) as ws:
+            for turn in range(CPU_RUNS + 1):
+                await ws.send(_rerun(QUERIES[turn % len(QUERIES)] if page else "", page))
+                while True:
+                    message = ForwardMsg()
+                    message.ParseFromString(await ws.recv())
+                    if message.WhichOneof("type") == "script_finished":
+                        break
+                times.append(0.0)
+
+    asyncio.run(run())
+    return (_cpu_seconds(pid) - before) / (CPU_RUNS + 1)
+
+
+def main() -> int:
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="danvan-load-") as folder:
+        home = Path(folder)
+        print(f"make load: trang so sánh, p95 ≤ {P95_BUDGET_S:g} s; {cores} lõi", flush=True)  # noqa: T201
+        held: dict[int, int] = {}
+        steps: dict[int, list[dict[str, float]]] = {}
+        for workers in sorted({1, cores}):
+            print(f"  {workers} tiến trình sau nginx:", flush=True)  # noqa: T201
+            with cluster(home, workers) as base:
+                held[workers], steps[workers] = sweep(base)
+        served = [sys.executable, "-m", "danvan_metrics.serve", "--server.headless", "true",
+                  "--server.fileWatcherType", "none"]  # fmt: skip
+        with single(home, served) as (base, pid):
+            page_cpu = cpu_per_run(base, pid, PAGE)
+        bare = [sys.executable, "-m", "streamlit", "run", str(PROJECT / "bench" / "load_bare.py"),
+                "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+        with single(home, bare) as (base, pid):
+            bare_cpu = cpu_per_run(base, pid, "")
+    ratio_sessions = held[cores] / held[1] if held.get(1) else float("inf")
+    ratio_cpu = page_cpu / bare_cpu if bare_cpu else float("inf")
+    rows = [
+        ("phiên giữ được, 1 tiến trình", f"{held[1]}", ""),
+        (f"phiên giữ được, {cores} tiến trình", f"{held[cores]}", ""),
+        (f"tỉ lệ {cores}/1", f"{ratio_sessions:.2f}×", f"≥ {SESSIONS_RATIO_BUDGET}×"),
+        ("CPU một lượt trang so sánh", f"{page_cpu * 1000:.1f} ms", ""),
+        ("CPU một lượt trang trống cùng widget", f"{bare_cpu * 1000:.1f} ms", ""),
+        ("tỉ lệ CPU", f"{ratio_cpu:.2f}×", f"≤ {CPU_RATIO_BUDGET}×"),
+    ]
+    print("\n| đo | kết quả | ngân sách |\n|---|---|---|")  # noqa: T201
+    for row in rows:
+        print("| " + " | ".join(row) + " |")  # noqa: T201
+    RESULTS.write_text(json.dumps({"cores": cores, "held": held, "steps": steps, "page_cpu_s": page_cpu,
+                                   "bare_cpu_s": bare_cpu, "sessions_ratio": ratio_sessions, "cpu_ratio": ratio_cpu},
+                                  indent=2, default=str), encoding="utf-8")  # fmt: skip
+    met = (cores == 1 or ratio_sessions >= SESSIONS_RATIO_BUDGET) and ratio_cpu <= CPU_RATIO_BUDGET
+    print("\nĐạt ngân sách." if met else "\nChưa đạt ngân sách (xem bảng).")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
