@@ -212,3 +212,10 @@ def test_make_cluster_serves_several_workers_behind_nginx(tmp_path: Path) -> Non
         launcher.terminate()
         launcher.wait(timeout=30)
     assert launcher.returncode == 0
+
+
+def test_make_loads_simulated_sessions_run_the_real_compare_page(app_url: str) -> None:
+    from bench import load
+
+    step = load.hold(app_url, 2, seconds=3.0)  # two sessions speaking Streamlit's WebSocket protocol
+    assert step["runs"] >= 2 and step["p95_s"] < 30, step
