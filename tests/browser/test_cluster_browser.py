@@ -215,7 +215,10 @@ def test_make_cluster_serves_several_workers_behind_nginx(tmp_path: Path) -> Non
 
 
 def test_make_loads_simulated_sessions_run_the_real_compare_page(app_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
     from bench import load
 
-    step = load.hold(app_url, 2, seconds=3.0)  # two sessions speaking Streamlit's WebSocket protocol
+    with ThreadPoolExecutor(1) as pool:  # Playwright's event loop holds this thread
+        step = pool.submit(load.hold, app_url, 2, 3.0).result()  # two sessions speaking Streamlit's protocol
     assert step["runs"] >= 2 and step["p95_s"] < 30, step
