@@ -5,7 +5,7 @@ import streamlit as st
 from danvan_metrics.core import messages
 from danvan_metrics.export.chart_spec import CompareSpec, units_of
 from danvan_metrics.figures import analysis, selection, views
-from danvan_metrics.ui import cards, compare_page, questions, tables
+from danvan_metrics.ui import cache, cards, compare_page, questions, tables
 from danvan_metrics.ui import slides as ui_slides
 
 st.title("So sánh đơn vị")
@@ -27,12 +27,15 @@ registry = questions.units() if analysis.needs_scale_view(len(frame)) else None
 # 3. Figure, with the honesty notes beside it; with many units a compact view (views.ScaleView)
 if not bool(frame["same_period"].all()):
     st.warning(messages.MIXED_PERIODS)
-shown = views.compare_view(frame, metric, registry, chosen.mine, compare_page.st_view_choice(len(frame)))
+view_choice = compare_page.st_view_choice(len(frame))
+members = None if chosen.members is None else tuple(chosen.members)
+shared = ("compare", chosen.metric_id, members, chosen.period_key, chosen.mine, view_choice)
+shown = cache.built(shared, lambda: views.compare_view(frame, metric, registry, chosen.mine, view_choice))
 for note in shown.notes:
     st.info(note)
 name_parts = ["so-sanh", metric.name_vi, chosen.period_key or "moi-nhat"]
 name_parts += [messages.SCALE_VIEW_LABELS[shown.view]] if shown.view else []
-cards.st_chart(shown.figure, key="compare_chart", frame=frame, name_parts=name_parts)
+cards.st_chart(shown.figure, key="compare_chart", frame=frame, name_parts=name_parts, shared=shared)
 view = shown.view.value if shown.view else None
 spec = CompareSpec(chosen.metric_id, units_of(chosen.members), chosen.period, chosen.mine, view)
 ui_slides.st_chart_exports(spec, key="compare_export", name_parts=name_parts)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
@@ -22,6 +24,9 @@ from danvan_metrics.store.connection import Store, open_store
 P = ParamSpec("P")
 R = TypeVar("R")
 _QUESTIONS: dict[str, Callable[..., Any]] = {}
+_BUILT: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+BUILT_ENTRIES = 256
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,3 +67,24 @@ def get_resolver() -> Resolver:
     from danvan_metrics.store.resolving import resolver_for
 
     return resolver_for(get_store())
+
+
+def built(key: tuple[Hashable, ...], build: Callable[[], R]) -> R:
+    """``build()``, kept in this process for the same ``key`` and data version, shared and not copied.
+
+    For figures: Plotly validates every property it is given, so building the compare chart costs
+    tens of milliseconds a run, and `st.cache_data` would pickle it (unpickling validates again).
+    What this returns is shared by every session: callers must not change it.
+    """
+    store = get_store()
+    full = (str(store.home), store.data_version(), *key)
+    with _BUILT_LOCK:
+        if full in _BUILT:
+            _BUILT.move_to_end(full)
+            return cast(R, _BUILT[full])
+    value = build()
+    with _BUILT_LOCK:
+        _BUILT[full] = value
+        while len(_BUILT) > BUILT_ENTRIES:
+            _BUILT.popitem(last=False)
+    return value

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from danvan_metrics.core import config, messages
@@ -16,7 +17,7 @@ from danvan_metrics.core.messages import DEMO_BANNER
 from danvan_metrics.export import formats
 from danvan_metrics.export import tables as export
 from danvan_metrics.ui import questions
-from danvan_metrics.ui.cache import get_store
+from danvan_metrics.ui.cache import built, get_store
 from danvan_metrics.ui.presentation import presenting
 from danvan_metrics.ui.tables import figures_table
 from danvan_metrics.ui.text import md_text
@@ -131,18 +132,30 @@ def st_source_documents(sources: pd.DataFrame, rows: int) -> None:
                 st.dataframe(figures, hide_index=True, width="stretch")
 
 
-def st_chart(figure: Any, *, key: str, frame: pd.DataFrame, name_parts: Sequence[str], extra: str = "") -> None:
+def st_chart(
+    figure: Any,
+    *,
+    key: str,
+    frame: pd.DataFrame,
+    name_parts: Sequence[str],
+    extra: str = "",
+    shared: tuple[Hashable, ...] | None = None,
+) -> None:
     """Show a figure that describes itself (title, periods and units, sources, data date), in any mode.
 
-    The chart's own camera button saves a 1920×1080 PNG named after what it shows.
+    The chart's own camera button saves a 1920×1080 PNG named after what it shows. ``shared``: the
+    figure is `cache.built` under this key (shared, never changed): the finished one is kept too.
     """
     from danvan_metrics.core.config import demo_mode
-    from danvan_metrics.figures.charts import chart_note, describe, mark_demo
 
-    note = chart_note(frame, questions.last_updated(), extra)
-    figure = describe(figure, note, present=presenting())
-    if demo_mode() or get_store().synthetic:  # sample figures are stamped wherever they are drawn
-        figure = mark_demo(figure)
+    demo = demo_mode() or get_store().synthetic  # sample figures are stamped wherever they are drawn
+    present = presenting()
+    if shared is None:
+        figure = _finished(figure, frame, extra, present, demo)
+    else:
+        original = figure
+        figure = built(("chart", *shared, present, demo, extra),
+                       lambda: _finished(go.Figure(original), frame, extra, present, demo))  # fmt: skip
     name = formats.PNG.file_name(*name_parts).removesuffix(f".{formats.PNG.extension}")
     config = {
         "displaylogo": False,
@@ -150,3 +163,11 @@ def st_chart(figure: Any, *, key: str, frame: pd.DataFrame, name_parts: Sequence
         "locale": "vi",
     }
     st.plotly_chart(figure, key=key, width="stretch", config=config)
+
+
+def _finished(figure: Any, frame: pd.DataFrame, extra: str, present: bool, demo: bool) -> Any:
+    """``figure`` with its title block and source line (`describe`), stamped when the data is synthetic."""
+    from danvan_metrics.figures.charts import chart_note, describe, mark_demo
+
+    figure = describe(figure, chart_note(frame, questions.last_updated(), extra), present=present)
+    return mark_demo(figure) if demo else figure
