@@ -58,22 +58,16 @@ def write(
     Raises:
         engine.RecordUnavailableError: the record cannot be reached or stays locked past the timeout.
     """
-    adopt_old_files(home)
-    with _unavailable_as_error(home):
-        connection = engine.connect_write(home)
-    try:
-        with _unavailable_as_error(home), connection.begin():
-            version = _next_version(connection)
-            connection.execute(
-                schema.changes.insert().values(
-                    version=version, kind=kind, upload_id=upload_id, happened_at=dt.datetime.now()
-                )
+    with _transaction(home, engine.connect_write) as connection:
+        version = _next_version(connection)
+        connection.execute(
+            schema.changes.insert().values(
+                version=version, kind=kind, upload_id=upload_id, happened_at=dt.datetime.now()
             )
-            yield connection
-            if before_commit is not None:
-                before_commit()
-    finally:
-        connection.close()
+        )
+        yield connection
+        if before_commit is not None:
+            before_commit()
     if after_commit is not None:
         after_commit()
 
@@ -85,9 +79,16 @@ def write_unversioned(home: Path) -> Iterator[sa.Connection]:
     Raises:
         engine.RecordUnavailableError: the record cannot be reached or stays locked past the timeout.
     """
+    with _transaction(home, engine.connect_write) as connection:
+        yield connection
+
+
+@contextmanager
+def _transaction(home: Path, connect: Callable[[Path], sa.Connection]) -> Iterator[sa.Connection]:
+    """A connection from ``connect`` in one transaction, committed when the block ends; errors translated."""
     adopt_old_files(home)
     with _unavailable_as_error(home):
-        connection = engine.connect_write(home)
+        connection = connect(home)
     try:
         with _unavailable_as_error(home), connection.begin():
             yield connection
@@ -107,14 +108,8 @@ def _next_version(connection: sa.Connection) -> int:
 @contextmanager
 def read(home: Path) -> Iterator[sa.Connection]:
     """A read-only snapshot of ``home``'s record for the block."""
-    adopt_old_files(home)
-    with _unavailable_as_error(home):
-        connection = engine.connect_read(home)
-    try:
-        with _unavailable_as_error(home), connection.begin():
-            yield connection
-    finally:
-        connection.close()
+    with _transaction(home, engine.connect_read) as connection:
+        yield connection
 
 
 @contextmanager

@@ -9,6 +9,7 @@ session id. Blocking work (Argon2, the record) runs in a worker thread.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 from pathlib import Path
@@ -140,8 +141,6 @@ def _sign_out(token: str, home: Path) -> None:
 
 
 def _same_secret(given: str, expected: str) -> bool:
-    import hmac
-
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
