@@ -70,6 +70,26 @@ async def _session(url: str, page: str, until: float, times: list[float], cookie
             turn += 1
 
 
+def elements(base: str, page: str = PAGE, query: str = QUERIES[0]) -> list[str]:
+    """The element types one page run sends (``plotly_chart``, ``exception`` …): what a session really got."""
+
+    async def run() -> list[str]:
+        found: list[str] = []
+        url = base.replace("http://", "ws://") + "/_stcore/stream"
+        headers = {"Origin": base}
+        async with connect(url, subprotocols=[STREAMLIT_PROTOCOL], additional_headers=headers, max_size=None) as ws:
+            await ws.send(_rerun(query, page))
+            while True:
+                message = ForwardMsg()
+                message.ParseFromString(await ws.recv())
+                if message.WhichOneof("type") == "script_finished":
+                    return found
+                if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
+                    found.append(str(message.delta.new_element.WhichOneof("type")))
+
+    return asyncio.run(run())
+
+
 def hold(
     base: str, sessions: int, seconds: float = HOLD_S, page: str = PAGE, cookies: list[str] | None = None
 ) -> dict[str, float]:

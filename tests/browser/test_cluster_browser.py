@@ -221,4 +221,6 @@ def test_make_loads_simulated_sessions_run_the_real_compare_page(app_url: str) -
 
     with ThreadPoolExecutor(1) as pool:  # Playwright's event loop holds this thread
         step = pool.submit(load.hold, app_url, 2, 3.0).result()  # two sessions speaking Streamlit's protocol
+        drawn = pool.submit(load.elements, app_url).result()
     assert step["runs"] >= 2 and step["p95_s"] < 30, step
+    assert "plotly_chart" in drawn and "exception" not in drawn, drawn  # the compare page, drawn whole
