@@ -8,8 +8,8 @@ in this same process, so the first page after a restart shows about as fast as t
 
 from __future__ import annotations
 
+import gc
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,25 +28,22 @@ PAGE_MODULES = (
 
 
 def warm_up() -> None:
-    """Load the page modules and make the store current (raises what `Store.ensure_current` raises)."""
-    # Defining @st.cache_data functions before Streamlit's runtime exists logs "No runtime found" for
-    # each; harmless (caches are created at their first call, inside the runtime), so kept quiet.
-    importlib.import_module("streamlit")  # Streamlit sets its loggers' levels when it creates them
-    caching_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
-    level = caching_log.level
-    caching_log.setLevel(logging.ERROR)
-    try:
-        for name in PAGE_MODULES:
-            importlib.import_module(name)
-    finally:
-        caching_log.setLevel(level)
+    """Load the page modules and make the store current (raises what `Store.ensure_current` raises).
+
+    Then freeze what start-up made out of the garbage collector's sight: Python's collector would
+    otherwise walk every pandas, Plotly and Babel object again and again (docs/performance.md).
+    """
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
     from danvan_metrics.store.connection import open_store
 
     open_store()
+    gc.collect()
+    gc.freeze()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Warm up, then hand over to ``streamlit run asgi.py`` with the given options."""
+def main(argv: Sequence[str] | None = None, app: Path = APP) -> int:
+    """Warm up, then hand over to ``streamlit run asgi.py`` (or ``app``) with the given options."""
     from danvan_metrics.record.engine import RecordUnavailableError
     from danvan_metrics.store.connection import MixedDataError, StoreBusyError, StoreUnavailableError
 
@@ -57,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)  # noqa: T201
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["streamlit", "run", str(app), *(sys.argv[1:] if argv is None else argv)]
     return int(cli.main() or 0)  # click exits by itself; the return keeps the signature honest
 
 
