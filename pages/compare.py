@@ -21,14 +21,16 @@ frame = questions.compare(chosen.metric_id, chosen.members, chosen.period)
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)
     st.stop()
-frame = selection.with_distinct_names(frame, names)
+members = None if chosen.members is None else tuple(chosen.members)
+frame = cache.derived(
+    ("named", chosen.metric_id, members, chosen.period_key), lambda: selection.with_distinct_names(frame, names)
+)
 registry = questions.units() if analysis.needs_scale_view(len(frame)) else None
 
 # 3. Figure, with the honesty notes beside it; with many units a compact view (views.ScaleView)
 if not bool(frame["same_period"].all()):
     st.warning(messages.MIXED_PERIODS)
 view_choice = compare_page.st_view_choice(len(frame))
-members = None if chosen.members is None else tuple(chosen.members)
 shared = ("compare", chosen.metric_id, members, chosen.period_key, chosen.mine, view_choice)
 shown = cache.built(shared, lambda: views.compare_view(frame, metric, registry, chosen.mine, view_choice))
 for note in shown.notes:
@@ -43,6 +45,7 @@ compare_page.st_rank_note(shown.stats, metric, len(frame))
 
 # 4. The figures behind the chart, with source and quote; downloads of exactly these rows
 compare_page.st_table_note(shown, chosen.mine)
-st.dataframe(tables.compare_table(shown.rows, metric, shown.row_stats), hide_index=True, width="stretch")
+table = cache.built((*shared, "table"), lambda: tables.compare_table(shown.rows, metric, shown.row_stats))
+st.dataframe(table, hide_index=True, width="stretch")
 cards.st_downloads(frame.assign(metric_name=metric.name_vi, unit_of_measure=metric.unit), "so-sanh", metric.name_vi,
                    chosen.period_key or "moi-nhat", key="compare_download")  # fmt: skip

@@ -41,3 +41,23 @@ def test_a_question_is_answered_once_per_data_version(tmp_path: Path, monkeypatc
     audit.record(store, "lan", audit.Action.SIGN_IN, "127.0.0.1")  # any committed write moves the version on
     counted("citizen_receptions")
     assert calls[-1] == "citizen_receptions" and len(calls) == 3
+
+
+def test_a_page_that_changes_its_answer_leaves_the_next_pages_answer_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DANVAN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DANVAN_CURATED_DIR", str(write_fixture(tmp_path / "curated")))
+    first = questions.periods("citizen_receptions")
+    expected = first.copy()
+    first["period_label"] = "đã sửa"  # one page rewrites a column of its frame …
+    assert len(first) > 1
+    first.iloc[:, 0] = first.iloc[::-1, 0].to_numpy()  # … and reorders another in place
+    names = questions.unit_names()
+    names.clear()
+    ids, labels = questions.metric_choices()
+    ids.clear()
+    labels.clear()
+    # … the next page (another session) still gets the figures as stored
+    assert questions.periods("citizen_receptions").equals(expected)
+    assert questions.unit_names() and questions.metric_choices()[0]

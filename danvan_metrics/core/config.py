@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -22,7 +23,12 @@ LEGACY_DB_FILE_NAME = "danvan.duckdb"
 
 def state_dir() -> Path:
     """The state directory: ``$DANVAN_HOME`` if set, else ``./instance`` in the project."""
-    raw = os.environ.get("DANVAN_HOME", "").strip()
+    return _home_from(os.environ.get("DANVAN_HOME", "").strip())
+
+
+@functools.lru_cache(maxsize=16)
+def _home_from(raw: str) -> Path:
+    # Resolved once per value: every page question asks for the home, and resolving walks the file system.
     return Path(raw).expanduser().resolve() if raw else DEFAULT_HOME
 
 

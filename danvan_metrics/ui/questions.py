@@ -14,7 +14,7 @@ from danvan_metrics.core.model import Metric
 from danvan_metrics.figures.selection import distinct_names
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
-from danvan_metrics.ui.cache import question
+from danvan_metrics.ui.cache import built, derived, question
 from danvan_metrics.ui.tables import figures_table, metric_label, unit_label
 
 # The catalog and the registry
@@ -75,12 +75,20 @@ def figures_shown(
 
 def metric(metric_id: str) -> Metric:
     """One catalog entry, from the cached catalog: a filter change then opens no connection for it."""
-    catalog = metrics()
-    return Metric.from_row(catalog.loc[catalog["metric_id"] == metric_id].iloc[0].to_dict())
+
+    def build() -> Metric:
+        catalog = metrics()
+        return Metric.from_row(catalog.loc[catalog["metric_id"] == metric_id].iloc[0].to_dict())
+
+    return built(("metric", metric_id), build)
 
 
 def metric_choices() -> tuple[list[str], dict[str, str]]:
     """The metrics that have figures, in catalog order, and their "Lĩnh vực · Tên" labels."""
-    catalog = metrics()
-    with_data = set(metrics_with_figures()["metric_id"])
-    return [m for m in catalog["metric_id"] if m in with_data], metric_label(catalog)
+
+    def build() -> tuple[list[str], dict[str, str]]:
+        catalog = metrics()
+        with_data = set(metrics_with_figures()["metric_id"])
+        return [m for m in catalog["metric_id"] if m in with_data], metric_label(catalog)
+
+    return derived(("metric_choices",), build)
