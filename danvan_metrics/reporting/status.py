@@ -1,0 +1,148 @@
+"""Who has reported what for a cycle: one status per reporting unit.
+
+- chưa nộp: nothing sent yet (``overdue`` once the deadline has passed);
+- thiếu chỉ tiêu: some of the regime's metrics sent, not all (``missing_metrics`` says which);
+- đúng hạn: every metric sent by the deadline;
+- muộn: every metric sent, the last after the deadline (``days_late``: calendar days after the deadline's day).
+
+A unit's report is complete when its last missing metric arrives: ``submitted_at`` is that moment
+(for a partial report, when its latest metric arrived). Upload times are the server's local time
+(as the record keeps them); the deadline is compared in Asia/Ho_Chi_Minh time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+from danvan_metrics.core.formats import format_date
+from danvan_metrics.reporting.cycles import VIETNAM, Cycle
+from danvan_metrics.reporting.regimes import Regime
+
+
+class Status(StrEnum):
+    MISSING = "missing"
+    ON_TIME = "on_time"
+    LATE = "late"
+    PARTIAL = "partial"
+
+
+STATUS_LABELS = {
+    Status.MISSING: "chưa nộp",
+    Status.ON_TIME: "đúng hạn",
+    Status.LATE: "muộn",
+    Status.PARTIAL: "thiếu chỉ tiêu",
+}
+FOLLOW_UP = (Status.MISSING, Status.PARTIAL, Status.LATE)  # the units a follow-up list names
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStatus:
+    """One reporting unit's status for one cycle."""
+
+    unit_id: str
+    unit_name: str
+    province_id: str | None
+    province_name: str | None
+    cycle: str
+    status: Status
+    missing_metrics: tuple[str, ...]
+    submitted_at: dt.datetime | None  # aware, Asia/Ho_Chi_Minh
+    deadline: dt.datetime
+    days_late: int
+    overdue: bool  # the deadline has passed and the report is not complete
+
+    def as_json(self) -> dict[str, object]:
+        """The object ``cycles status --json`` prints for this unit."""
+        return {
+            "unit_id": self.unit_id, "unit_name": self.unit_name, "province_id": self.province_id,
+            "cycle": self.cycle, "status": str(self.status), "status_label": label(self),
+            "missing_metrics": list(self.missing_metrics),
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+            "deadline": self.deadline.isoformat(), "days_late": self.days_late, "overdue": self.overdue,
+        }  # fmt: skip
+
+
+def label(status: UnitStatus) -> str:
+    """ "muộn 3 ngày", "chưa nộp (quá hạn 5 ngày)", "thiếu chỉ tiêu (2/3)" — what a person reads."""
+    text = STATUS_LABELS[status.status]
+    if status.status is Status.LATE:
+        return f"{text} {status.days_late} ngày"
+    if status.overdue and status.days_late:
+        return f"{text} (quá hạn {status.days_late} ngày)"
+    if status.status in (Status.MISSING, Status.PARTIAL):  # not due yet
+        return f"{text} (hạn {format_date(status.deadline)})"
+    return text
+
+
+def _local_to_vietnam(moment: dt.datetime) -> dt.datetime:
+    """An upload time as the record keeps it (the server's local time, naive) in Asia/Ho_Chi_Minh."""
+    return (moment if moment.tzinfo else moment.astimezone()).astimezone(VIETNAM)
+
+
+def _days_after(moment: dt.datetime, deadline: dt.datetime) -> int:
+    """Calendar days from the deadline's day to ``moment``'s, in Vietnam: sent on the 22nd for the 20th is 2."""
+    return max(0, (moment.astimezone(VIETNAM).date() - deadline.astimezone(VIETNAM).date()).days)
+
+
+def statuses(
+    regime: Regime, cycle: Cycle, units: pd.DataFrame, sent: pd.DataFrame, now: dt.datetime
+) -> list[UnitStatus]:
+    """Every reporting unit's status for ``cycle``.
+
+    Args:
+        regime: the regime (its metrics).
+        cycle: the cycle.
+        units: `reporting_queries.reporting_units` (unit_id, unit_name, province_id, province_name).
+        sent: `reporting_queries.submissions` for these units and the cycle (unit_id, metric_id, first_at).
+        now: the moment to judge "overdue" at (aware).
+    """
+    firsts: dict[str, dict[str, dt.datetime]] = {}
+    for unit_id, metric_id, first_at in sent[["unit_id", "metric_id", "first_at"]].itertuples(index=False):
+        firsts.setdefault(str(unit_id), {})[str(metric_id)] = _local_to_vietnam(pd.Timestamp(first_at).to_pydatetime())
+    found: list[UnitStatus] = []
+    for row in units.itertuples(index=False):
+        got = firsts.get(str(row.unit_id), {})
+        missing = tuple(m for m in regime.metrics if m not in got)
+        submitted = max(got.values()) if got else None
+        if not got:
+            status = Status.MISSING
+        elif missing:
+            status = Status.PARTIAL
+        else:
+            status = Status.LATE if submitted is not None and submitted > cycle.deadline else Status.ON_TIME
+        overdue = bool(missing) and now > cycle.deadline
+        late = _days_after(submitted, cycle.deadline) if status is Status.LATE and submitted else 0
+        days = late if status is Status.LATE else (_days_after(now, cycle.deadline) if overdue else 0)
+        found.append(
+            UnitStatus(
+                str(row.unit_id),
+                str(row.unit_name),
+                _text(row.province_id),
+                _text(row.province_name),
+                cycle.key,
+                status,
+                missing,
+                submitted,
+                cycle.deadline,
+                days,
+                overdue,
+            )  # fmt: skip
+        )
+    return found
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else str(value)
+
+
+def counts(found: list[UnitStatus]) -> dict[Status, int]:
+    """How many units have each status (every status present, zero where none)."""
+    tally = dict.fromkeys(Status, 0)
+    for item in found:
+        tally[item.status] += 1
+    return tally
