@@ -109,6 +109,19 @@ def query_cases() -> list[Case]:
         Case("coverage_by_province", "coverage_by_province", lambda c: queries.coverage_by_province(c.store)),
         Case("coverage", "coverage", lambda c: queries.coverage(c.store), bulk=True, runs=1),
         Case("dump", "dump", lambda c: queries.dump(c.store), bulk=True, runs=1),
+        # The status page: who must report (a province's units) and what each sent for one quarter.
+        Case(
+            "reporting_units · a province",
+            "reporting_units",
+            lambda c: queries.reporting_units(c.store, None, c.province_units, c.period.start, c.period.end),
+        ),
+        Case(
+            "submissions · a province, two metrics",
+            "submissions",
+            lambda c: queries.submissions(
+                c.store, c.province_units, [RATE_METRIC, COUNT_METRIC], [(c.period.start, c.period.end)]
+            ),  # fmt: skip
+        ),
         # What `python -m danvan_metrics dump` runs: every figure, batch by batch (consumed here).
         Case("dump_batches · every figure", "dump_batches", _drain_dump, bulk=True, runs=1),
     ]

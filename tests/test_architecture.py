@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "store": 3,
     "ingest": 4,
     "auth": 5,
+    "reporting": 5,
     "services": 6,
     "web": 6,
     "figures": 7,

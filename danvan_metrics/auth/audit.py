@@ -17,6 +17,7 @@ class Action(StrEnum):
     UPLOAD = "upload"
     RETRACT = "retract"
     ACCOUNT = "account"
+    REGIME = "regime"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -26,6 +27,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.UPLOAD: "Tải lên",
     Action.RETRACT: "Rút lại",
     Action.ACCOUNT: "Tài khoản",
+    Action.REGIME: "Chế độ báo cáo",
 }
 
 

@@ -121,3 +121,13 @@ sessions = sa.Table(
     sa.Column("ended_why", sa.String(16)),
     sa.Column("source", sa.Text, nullable=False),
 )  # fmt: skip
+
+# Reporting regimes (migration 0003): each as the JSON its file states (`reporting.regimes`), who
+# defined it and when. Redefining a regime replaces its row; the audit trail keeps every version.
+regimes = sa.Table(
+    "regimes", METADATA,
+    sa.Column("regime_id", sa.String(64), primary_key=True),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("defined_by", sa.String(64), nullable=False),
+    sa.Column("defined_at", sa.DateTime, nullable=False),
+)  # fmt: skip

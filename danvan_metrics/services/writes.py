@@ -10,7 +10,8 @@ Who may do what:
 - commit an upload: an active editor or admin, every row within the account's units;
 - retract an upload: an admin, or the editor who made it (still active, still an editor);
 - add accounts, set passwords, (dis)able accounts: the `Operator` at the server's console, or an
-  active admin; anyone may set their own password.
+  active admin; anyone may set their own password;
+- define (or redefine) a reporting regime: the `Operator` or an active admin.
 The `Operator` (someone with a shell on the server, who can read the state directory anyway) may
 also load uploads into a synthetic store, for the demo and the benchmark; never into real data.
 """
@@ -30,6 +31,7 @@ from danvan_metrics.auth.accounts import Account, Role
 from danvan_metrics.auth.audit import Action
 from danvan_metrics.ingest.issues import Issue
 from danvan_metrics.record import schema, transactions
+from danvan_metrics.reporting.regimes import Regime
 from danvan_metrics.services.uploads import (
     Preview,
     UploadError,
@@ -254,8 +256,8 @@ def retract_upload(store: Store, actor: Actor, upload_id: str, *, channel: str) 
     return figures
 
 
-def _administrator(store: Store, actor: Actor) -> str:
-    """The name the audit trail records for an account change by ``actor``.
+def _administrator(store: Store, actor: Actor, refusal: str = "Chỉ quản trị viên được thay đổi tài khoản.") -> str:
+    """The name the audit trail records for an administrative change (accounts, regimes) by ``actor``.
 
     Raises:
         WriteRefused: ``actor`` is neither the console operator nor an active admin.
@@ -264,7 +266,7 @@ def _administrator(store: Store, actor: Actor) -> str:
         return actor.name
     account = _account(store, actor)
     if account is None or account.role != Role.ADMIN:
-        raise WriteRefused("Chỉ quản trị viên được thay đổi tài khoản.")
+        raise WriteRefused(refusal)
     return account.name
 
 
@@ -312,3 +314,28 @@ def set_disabled(store: Store, actor: Actor, name: str, disabled: bool = True) -
     by = _administrator(store, actor)
     accounts.set_disabled(name, disabled, store.home, by=by)
     store.refresh()
+
+
+def define_regime(store: Store, actor: Actor, regime: Regime) -> bool:
+    """Keep ``regime`` in the record (replacing one of the same id), with its audit entry.
+
+    Returns:
+        True when it replaced an earlier definition.
+
+    Raises:
+        WriteRefused: ``actor`` is neither the console operator nor an active admin.
+    """
+    by = _administrator(store, actor, "Chỉ quản trị viên được định nghĩa chế độ báo cáo.")
+    now = dt.datetime.now()
+    table = schema.regimes
+    with transactions.write(store.home, transactions.KIND_AUDIT) as record:
+        known = record.execute(sa.select(table.c.regime_id).where(table.c.regime_id == regime.regime_id)).first()
+        values = {"definition": regime.to_json(), "defined_by": by, "defined_at": now}
+        if known is None:
+            record.execute(table.insert().values(regime_id=regime.regime_id, **values))
+        else:
+            record.execute(table.update().where(table.c.regime_id == regime.regime_id).values(**values))
+        what = "sửa" if known else "thêm"
+        transactions.add_audit(record, now, by, str(Action.REGIME), f"{what} {regime.regime_id} · {regime.name}")
+    store.refresh()
+    return known is not None

@@ -2,7 +2,7 @@
 
 One named function each, SQL inside: plain arguments in, a pandas DataFrame out. Values reach
 DuckDB only as bound parameters. Pages never hold SQL; they call these (through `ui`'s cache).
-The catalog, unit, summary and log questions live in their own `*_queries` modules and stay
+The catalog, unit, summary, log and reporting questions live in their own `*_queries` modules and stay
 importable from here, so callers keep asking ``queries.<name>(store, …)``.
 """
 
@@ -19,6 +19,7 @@ from danvan_metrics.store.base_queries import fetch
 from danvan_metrics.store.catalog_queries import metric, metrics, sources
 from danvan_metrics.store.connection import Store
 from danvan_metrics.store.log_queries import audit_log, dump, dump_batches, upload_log
+from danvan_metrics.store.reporting_queries import known_ids, reporting_units, submissions
 from danvan_metrics.store.summary_queries import coverage_by_province, last_updated, metrics_with_figures, store_summary
 from danvan_metrics.store.unit_queries import (
     current_units,
@@ -37,6 +38,7 @@ __all__ = [  # the figure questions, then those of the other modules
     "units_with_figures",
     "coverage_by_province", "last_updated", "metrics_with_figures", "store_summary",
     "audit_log", "dump", "dump_batches", "upload_log",
+    "known_ids", "reporting_units", "submissions",
 ]  # fmt: skip
 
 # Columns every figure-level result carries, so tables and charts can always cite.

@@ -1,0 +1,89 @@
+"""The regimes the record holds, and a cycle's status read from the read store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from danvan_metrics.record import schema, transactions
+from danvan_metrics.reporting.cycles import VIETNAM, Cycle, cycles, find_cycle
+from danvan_metrics.reporting.regimes import Regime, RegimeError, parse_regime
+from danvan_metrics.reporting.status import UnitStatus, statuses
+from danvan_metrics.store import queries
+from danvan_metrics.store.connection import Store
+
+
+@dataclass(frozen=True, slots=True)
+class KeptRegime:
+    """A regime as the record keeps it, with who defined it and when."""
+
+    regime: Regime
+    defined_by: str
+    defined_at: dt.datetime
+
+
+def regimes(store: Store) -> list[KeptRegime]:
+    """Every regime in the record, by name."""
+    table = schema.regimes
+    with transactions.read(store.home) as record:
+        rows = record.execute(sa.select(table).order_by(table.c.regime_id)).all()
+    kept = [
+        KeptRegime(parse_regime(row.definition, row.regime_id, None, None), row.defined_by, row.defined_at)
+        for row in rows
+    ]
+    return sorted(kept, key=lambda k: k.regime.name)
+
+
+def regime(store: Store, regime_id: str) -> Regime | None:
+    """One regime by id, or None."""
+    return next((k.regime for k in regimes(store) if k.regime.regime_id == regime_id), None)
+
+
+def now_in_vietnam() -> dt.datetime:
+    return dt.datetime.now(VIETNAM)
+
+
+def cycle_status(store: Store, regime: Regime, cycle: Cycle, now: dt.datetime | None = None) -> list[UnitStatus]:
+    """Every reporting unit's status for ``cycle`` of ``regime``, judged at ``now`` (default: now)."""
+    units = queries.reporting_units(
+        store, regime.province, regime.units, cycle.period_start, cycle.period_end
+    )
+    periods = sorted({(cycle.period_start, cycle.period_end), (cycle.data_start, cycle.data_end)})
+    sent = queries.submissions(store, list(units["unit_id"]), regime.metrics, periods)
+    return statuses(regime, cycle, units, sent, now or now_in_vietnam())
+
+
+def regime_cycles(regime: Regime, today: dt.date | None = None) -> list[Cycle]:
+    """The regime's cycles up to the one under way, newest first."""
+    return cycles(regime, today or now_in_vietnam().date())
+
+
+def pick_cycle(regime: Regime, key: str | None, today: dt.date | None = None) -> Cycle:
+    """The cycle ``key`` names, or else the newest whose deadline has passed (else the newest).
+
+    Raises:
+        ValueError: ``key`` is not a period of the regime's frequency.
+    """
+    if key:
+        return find_cycle(regime, key)
+    known = regime_cycles(regime, today)
+    if not known:  # the regime starts later: its first cycle
+        return find_cycle(regime, regime.first_period)
+    moment = now_in_vietnam() if today is None else dt.datetime.combine(today, dt.time(12), tzinfo=VIETNAM)
+    return next((c for c in known if c.deadline < moment), known[-1])
+
+
+def read_regime_file(store: Store, data: bytes, file_name: str) -> Regime:
+    """The regime a file states, checked against this store's catalog and registry.
+
+    Raises:
+        RegimeError: not UTF-8 JSON, or a field wrong (the message names the file and the field).
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RegimeError(f"Tệp {file_name}: không phải văn bản UTF-8 (byte {exc.start}).") from exc
+    metrics, units = queries.known_ids(store)
+    return parse_regime(text, file_name, metrics, units)
