@@ -26,6 +26,8 @@ VIEW_PAGES = [
 UPLOAD_PAGE = st.Page("pages/upload.py", title="Tải lên số liệu", icon=":material/upload_file:", url_path="tai-len")
 SIGN_IN_PAGE = st.Page("pages/sign_in.py", title="Đăng nhập", icon=":material/login:", url_path="dang-nhap")
 ACCOUNT_PAGE = st.Page("pages/sign_in.py", title="Tài khoản", icon=":material/person:", url_path="dang-nhap")
+REPORTING_PAGE = st.Page("pages/reporting_status.py", title="Tình hình nộp báo cáo", icon=":material/fact_check:",
+                         url_path="tinh-hinh-nop-bao-cao")  # fmt: skip
 AUDIT_PAGE = st.Page("pages/audit_log.py", title="Nhật ký", icon=":material/history:", url_path="nhat-ky")
 
 try:
@@ -33,6 +35,7 @@ try:
     account = ui_auth.current_user()
     work = [
         UPLOAD_PAGE,
+        REPORTING_PAGE,
         *([AUDIT_PAGE] if ui_auth.is_admin(account) else []),
         ACCOUNT_PAGE if account else SIGN_IN_PAGE,
     ]

@@ -1,0 +1,122 @@
+"""The status page's parts: regime and cycle pickers, counts, tables, the follow-up list, the regime loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from danvan_metrics.auth.accounts import Account
+from danvan_metrics.core import config, formats
+from danvan_metrics.reporting import book
+from danvan_metrics.reporting.cycles import Cycle
+from danvan_metrics.reporting.regimes import CUTOFF_LABELS, FREQUENCY_LABELS, Regime, RegimeError
+from danvan_metrics.reporting.status import STATUS_LABELS, Status, UnitStatus, counts
+from danvan_metrics.services import writes
+from danvan_metrics.store.connection import Store
+from danvan_metrics.ui import widgets
+from danvan_metrics.ui.cache import question
+
+SAMPLE_FILE = "che-do-bao-cao-MAU.json"
+GRID_CYCLES = 4  # the grid shows this many cycles, newest first
+
+regimes = question(book.regimes)
+
+
+@question
+def cycle_statuses(store: Store, regime_id: str, cycle_key: str, today: dt.date) -> list[UnitStatus]:
+    """A cycle's statuses, kept per data version and day (a deadline ends at the end of its day)."""
+    regime = book.regime(store, regime_id)
+    if regime is None:
+        return []
+    return book.cycle_status(store, regime, book.pick_cycle(regime, cycle_key))
+
+
+def today() -> dt.date:
+    return book.now_in_vietnam().date()
+
+
+def st_pick_regime() -> Regime | None:
+    """The regime picker (``?che_do=``); None when the record holds none."""
+    kept = {k.regime.regime_id: k.regime for k in regimes()}
+    if not kept:
+        return None
+    chosen = widgets.st_url_select("Chế độ báo cáo", list(kept), key="reporting_regime", param="che_do",
+                                   default=next(iter(kept)), format_func=lambda r: kept[r].name)  # fmt: skip
+    return kept.get(chosen or "") or next(iter(kept.values()))
+
+
+def st_pick_cycle(regime: Regime, container: object = None) -> Cycle:
+    """The cycle picker (``?ky=2026-Q1``): every cycle to the one under way; the latest due by default."""
+    known = book.regime_cycles(regime, today()) or [book.pick_cycle(regime, None, today())]
+    by_key = {c.key: c for c in known}
+    default = book.pick_cycle(regime, None, today()).key
+    chosen = widgets.st_url_select("Kỳ báo cáo", list(by_key), key="reporting_cycle", param="ky", default=default,
+                                   format_func=lambda k: by_key[k].label, container=container)  # fmt: skip
+    return by_key.get(chosen or default) or by_key[default]
+
+
+def st_regime_note(regime: Regime, cycle: Cycle) -> None:
+    """What the regime is and what this cycle covers, in one caption; a sample regime says so first."""
+    if regime.sample:
+        st.warning("Đây là chế độ báo cáo **MẪU** (nội dung giả định) để thử tính năng, không phải văn bản thật.")
+    data = f" ({cycle.data_label})" if cycle.data_label else ""
+    st.caption(
+        f"Căn cứ: {regime.legal_basis}, ngày {formats.format_date(regime.legal_basis_date)} · báo cáo "
+        f"{FREQUENCY_LABELS[regime.frequency]} · chốt số liệu {CUTOFF_LABELS[regime.cutoff]} · "
+        f"**{cycle.label}**{data}, hạn nộp {formats.format_datetime(cycle.deadline)} (giờ Việt Nam) · "
+        f"{len(regime.metrics)} chỉ tiêu"
+    )
+
+
+def st_counts(rows: list[UnitStatus]) -> None:
+    """One figure per status, with how many units must report."""
+    tally = counts(rows)
+    columns = st.columns(len(Status) + 1)
+    columns[0].metric("Đơn vị phải báo cáo", formats.format_number(len(rows)))
+    for column, status in zip(columns[1:], Status, strict=True):
+        column.metric(STATUS_LABELS[status].capitalize(), formats.format_number(tally[status]))
+
+
+def st_regime_loader(store: Store, account: Account | None) -> None:
+    """(admins) Load a regime from its JSON file: checked, shown, then kept only when "Ghi" is pressed."""
+    if account is None or account.role != "admin":
+        return
+    with st.expander("Thêm hoặc sửa chế độ báo cáo (quản trị viên)"):
+        sample = (config.PROJECT_DIR / "examples" / SAMPLE_FILE).read_bytes()
+        st.download_button("Tải tệp mẫu chế độ báo cáo (JSON)", sample, file_name=SAMPLE_FILE,
+                           mime="application/json", key="regime_sample")  # fmt: skip
+        st.caption("Một tệp JSON mô tả chế độ: tên, căn cứ, chỉ tiêu, kỳ, hạn nộp, đơn vị báo cáo (xem README).")
+        turn = st.session_state.setdefault("regime_file_turn", 0)  # a new key empties the uploader after a write
+        uploaded = st.file_uploader("Tệp chế độ báo cáo (.json)", type=["json"], key=f"regime_file_{turn}")
+        if uploaded is None:
+            return
+        try:
+            regime = book.read_regime_file(store, uploaded.getvalue(), uploaded.name)
+        except RegimeError as exc:
+            st.error(exc.message)
+            return
+        reach = f"mọi xã, phường của {regime.province}" if regime.province else f"{len(regime.units)} đơn vị"
+        st.info(f"**{regime.name}** · {FREQUENCY_LABELS[regime.frequency]} từ {regime.first_period} · "
+                f"{len(regime.metrics)} chỉ tiêu · {reach} · "
+                f"hạn nộp {regime.deadline_days} ngày sau ngày chốt số liệu")  # fmt: skip
+        if st.button("Ghi chế độ báo cáo", key="regime_commit", type="primary"):
+            try:
+                replaced = writes.define_regime(store, account.name, regime)
+            except writes.WriteRefused as refused:
+                st.error(refused.message)
+                return
+            st.session_state["regime_saved"] = (
+                f"Đã {'cập nhật' if replaced else 'thêm'} chế độ báo cáo “{regime.name}”."
+            )
+            st.session_state["regime_file_turn"] = turn + 1
+            st.session_state.pop("reporting_regime", None)  # the picker opens on the regime just written
+            st.query_params["che_do"] = regime.regime_id
+            st.rerun()
+
+
+def st_saved_notice() -> None:
+    """The message a regime write left for the run after it."""
+    saved = st.session_state.pop("regime_saved", None)
+    if saved:
+        st.success(saved)

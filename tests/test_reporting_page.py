@@ -1,0 +1,74 @@
+"""Tình hình nộp báo cáo under AppTest: who has reported for a cycle, filtered from the URL, and the regime loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from danvan_metrics.auth import accounts
+from danvan_metrics.reporting import book
+from danvan_metrics.services import uploads, writes
+from danvan_metrics.store.connection import open_store
+from danvan_metrics.store.resolving import resolver_for
+from tests.apptest_helpers import open_app, page_text, signed_in, table_text
+from tests.fixtures import TEST_PASSWORD, commit_as
+
+PAGE = "pages/reporting_status.py"
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "che-do-bao-cao-MAU.json"
+
+
+def _sample_quarter() -> None:
+    """The sample regime, and Ba Đình's full report and Ngọc Hà's half of one for Quý 3/2025 (sent today: late)."""
+    store = open_store()
+    writes.define_regime(store, writes.Operator("root"), book.read_regime_file(store, SAMPLE.read_bytes(), SAMPLE.name))
+    data = (b"ma_don_vi,nam,quy,ma_chi_tieu,gia_tri\n"
+            b"post-c00004,2025,3,complaints_resolved_rate,90\npost-c00004,2025,3,citizen_receptions,45\n"
+            b"post-c00008,2025,3,citizen_receptions,38\n")  # fmt: skip
+    preview = uploads.prepare(store, data, "quy-3.csv", resolver_for(store))
+    assert preview.ok, preview.errors
+    commit_as(store, preview, data)
+
+
+def _metric(at: object, label: str) -> str:
+    return next(str(m.value) for m in at.metric if m.label == label)  # type: ignore[attr-defined]
+
+
+def test_without_a_regime_the_page_says_how_to_add_one_and_a_visitor_sees_no_loader() -> None:
+    at = open_app(PAGE)
+    assert not at.exception
+    assert "Chưa có chế độ báo cáo nào" in page_text(at)
+    assert not [e for e in at.expander if "Thêm hoặc sửa" in e.label]
+
+
+def test_a_cycle_shows_who_reported_late_in_part_or_not_at_all_with_the_follow_up_list() -> None:
+    _sample_quarter()
+    at = open_app(PAGE, ky="2025-Q3")
+    assert not at.exception and not at.error
+    text = page_text(at)
+    assert "MẪU" in text and "Quý 3/2025" in text and "hạn nộp 20/09/2025 23:59" in text
+    assert "số liệu 15/06/2025–14/09/2025" in text  # the Decree 09 cut-off, not the calendar quarter
+    assert _metric(at, "Đơn vị phải báo cáo") == "3"
+    assert (_metric(at, "Muộn"), _metric(at, "Thiếu chỉ tiêu"), _metric(at, "Chưa nộp")) == ("1", "1", "1")
+    tables = table_text(at)
+    assert "Phường Ba Đình" in tables and "muộn " in tables
+    assert "Tỷ lệ giải quyết đơn khiếu nại" in tables  # Ngọc Hà's missing metric, by name
+    assert [b.proto.label for b in at.get("download_button")] == ["⬇ Tải CSV (Excel)", "⬇ Tải XLSX"]  # the chase list
+
+
+def test_the_status_filter_and_cycle_come_from_the_link() -> None:
+    _sample_quarter()
+    at = open_app(PAGE, ky="2025-Q3", trang_thai="missing")
+    assert at.multiselect(key="reporting_status").value == ["missing"]
+    rows = at.dataframe[0].value
+    assert list(rows["Đơn vị"]) == ["Phường Giảng Võ"]
+    assert at.selectbox(key="reporting_cycle").value == "2025-Q3"
+
+
+def test_an_admin_sees_the_regime_loader_an_editor_does_not() -> None:
+    _sample_quarter()
+    home = open_store().home
+    accounts.add("quan.tri", TEST_PASSWORD, "admin", home=home)
+    accounts.add("bien.tap", TEST_PASSWORD, "editor", home=home)
+    admin = signed_in(PAGE, "quan.tri")
+    assert [e for e in admin.expander if "Thêm hoặc sửa chế độ báo cáo" in e.label]
+    editor = signed_in(PAGE, "bien.tap")
+    assert not [e for e in editor.expander if "Thêm hoặc sửa" in e.label]
