@@ -1,0 +1,57 @@
+"""Tình hình nộp báo cáo in a real browser: an admin loads a regime, the chase list downloads and opens."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ensure_account, screenshot, sign_in, wait_for_app
+from tests.browser.test_actions_browser import download
+
+pytestmark = pytest.mark.browser
+
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "che-do-bao-cao-MAU.json"
+
+
+def test_an_admin_loads_a_regime_and_the_missing_list_downloads_and_opens(
+    page: Page, app_url: str, app_home: Path, tmp_path: Path
+) -> None:
+    ensure_account(app_home, "quan.tri.che.do", role="admin")
+    sign_in(page, app_url, "quan.tri.che.do")
+    page.get_by_test_id("stSidebarNav").get_by_text("Tình hình nộp báo cáo").click()
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    page.get_by_text("Thêm hoặc sửa chế độ báo cáo").click()
+    sample = download(page, main.get_by_test_id("stDownloadButton").filter(has_text="Tải tệp mẫu"), tmp_path)
+    assert json.loads(sample.read_text(encoding="utf-8"))["regime_id"] == "mau-dan-van-quy"  # the sample to edit
+
+    bad = tmp_path / "sai.json"
+    bad.write_text('{"regime_id": "x", "frequency": "monthly"}', encoding="utf-8")
+    main.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
+    expect(main.get_by_text("Tệp sai.json: “frequency” phải là “quarterly”")).to_be_visible()  # file, field named
+    expect(main.get_by_role("button", name="Ghi chế độ báo cáo")).to_have_count(0)  # nothing to write
+
+    main.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(SAMPLE))
+    expect(main.get_by_text("hằng quý từ 2025-Q3")).to_be_visible()
+    main.get_by_role("button", name="Ghi chế độ báo cáo").click()
+    expect(main.get_by_text("Đã thêm chế độ báo cáo “[MẪU] Báo cáo quý")).to_be_visible()
+    expect(main).to_contain_text("Đơn vị phải báo cáo")
+
+    page.goto(f"{app_url}/tinh-hinh-nop-bao-cao?che_do=mau-dan-van-quy&ky=2025-Q3")
+    wait_for_app(page)
+    expect(main).to_contain_text("hạn nộp 20/09/2025 23:59")
+    expect(main).to_contain_text("số liệu 15/06/2025–14/09/2025")
+    screenshot(page, "reporting-status")
+    xlsx = download(page, main.get_by_test_id("stDownloadButton").filter(has_text="XLSX"), tmp_path)
+    sheet = openpyxl.load_workbook(xlsx).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "Tình trạng" in row)
+    listed = {row[header.index("Đơn vị")]: row for row in rows[rows.index(header) + 1 :] if any(row)}
+    assert {"Phường Ba Đình", "Phường Ngọc Hà", "Phường Giảng Võ"} <= set(listed)
+    status = listed["Phường Giảng Võ"][header.index("Tình trạng")]
+    assert str(status).startswith("chưa nộp (quá hạn ")
+    assert isinstance(listed["Phường Giảng Võ"][header.index("Số ngày muộn/quá hạn")], int)  # a number, sortable
