@@ -72,3 +72,43 @@ def test_an_admin_sees_the_regime_loader_an_editor_does_not() -> None:
     assert [e for e in admin.expander if "Thêm hoặc sửa chế độ báo cáo" in e.label]
     editor = signed_in(PAGE, "bien.tap")
     assert not [e for e in editor.expander if "Thêm hoặc sửa" in e.label]
+
+
+def test_an_editor_sees_what_their_units_owe_and_a_prefilled_template_that_uploads_once_filled() -> None:
+    import io
+
+    import openpyxl
+
+    from danvan_metrics.export.template import template_xlsx
+    from danvan_metrics.reporting.status import Status
+    from danvan_metrics.store import queries
+    from danvan_metrics.ui import reporting as ui_reporting
+
+    _sample_quarter()
+    store = open_store()
+    accounts.add("giang.vo", TEST_PASSWORD, "editor", ("post-c00025", "post-c00008"), home=store.home)
+    at = signed_in("pages/upload.py", "giang.vo")
+    assert not at.exception
+    assert "Báo cáo của đơn vị tôi" in page_text(at) and "báo cáo đã quá hạn mà chưa nộp đủ" in page_text(at)
+    owed = at.dataframe[0].value
+    assert set(owed["Đơn vị"]) == {"Phường Giảng Võ", "Phường Ngọc Hà"}  # only this editor's wards
+    q3 = owed[owed["Kỳ"] == "Quý 3/2025"]
+    assert "Tỷ lệ giải quyết đơn khiếu nại" in set(q3["Chỉ tiêu còn thiếu"])  # Ngọc Hà's half-sent report
+    assert any("điền sẵn" in str(b.proto.label) for b in at.get("download_button"))
+
+    owed_q3 = [d for d in book.due_for(store, {"post-c00025", "post-c00008"}) if d.cycle.key == "2025-Q3"]
+    workbook = template_xlsx(queries.units(store), queries.metrics(store), prefill=ui_reporting.prefill_rows(owed_q3))
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Số liệu"]
+    filled = [[c.value for c in row] for row in sheet.iter_rows(min_row=2) if row[0].value]
+    assert len(filled) == 3  # Giảng Võ's two metrics and Ngọc Hà's one
+    for index, _ in enumerate(filled, start=2):
+        sheet.cell(row=index, column=6, value=50)  # the editor types the figures in
+    buffer = io.BytesIO()
+    sheet.parent.save(buffer)
+    preview = uploads.prepare(store, buffer.getvalue(), "mau-dien-san.xlsx", resolver_for(store))
+    assert preview.ok, preview.errors
+    commit_as(store, preview, buffer.getvalue(), "giang.vo")
+    regime = book.regime(store, "mau-dan-van-quy")
+    assert regime is not None
+    done = book.cycle_status(store, regime, book.pick_cycle(regime, "2025-Q3"))
+    assert {s.status for s in done} == {Status.LATE}  # every ward complete now, all after the deadline

@@ -6,6 +6,8 @@ The column names are a user-facing contract (see `ingest.table.TEMPLATE_COLUMNS`
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl import Workbook
@@ -44,6 +46,19 @@ INSTRUCTIONS: tuple[str, ...] = (
     "   Một lần tải lên có thể được rút lại; số liệu cũ được khôi phục.",
 )
 
+
+@dataclass(frozen=True, slots=True)
+class Prefilled:
+    """One data row of a pre-filled template: who reports which metric for which period."""
+
+    unit_id: str
+    unit_name: str
+    parent_name: str | None
+    year: int
+    quarter: int | None
+    metric_id: str
+
+
 HEADER_FILL = PatternFill("solid", fgColor="DCE9F5")
 # Sheet names as a person reads them (Excel allows Vietnamese, up to 31 characters).
 GUIDE_SHEET, DATA_SHEET, UNIT_SHEET, METRIC_SHEET = "Hướng dẫn", "Số liệu", "Danh mục đơn vị", "Danh mục chỉ tiêu"
@@ -60,13 +75,16 @@ def template_csv() -> bytes:
     return ("\ufeff" + ",".join(TEMPLATE_COLUMNS) + "\r\n").encode("utf-8")
 
 
-def template_xlsx(units: pd.DataFrame, metrics: pd.DataFrame, rows: int = 500) -> bytes:
+def template_xlsx(
+    units: pd.DataFrame, metrics: pd.DataFrame, rows: int = 500, prefill: Sequence[Prefilled] = ()
+) -> bytes:
     """The template workbook: a data sheet with drop-downs, the catalogs, and instructions.
 
     Args:
         units: unit_id and name of the units offered in the drop-down.
         metrics: the metric catalog (metric_id, name_vi, category, unit, kind).
         rows: how many data rows carry the drop-down lists.
+        prefill: data rows already written (unit, period and metric; the figures left to fill in).
     """
     book = Workbook()
     data = book.active
@@ -81,6 +99,13 @@ def template_xlsx(units: pd.DataFrame, metrics: pd.DataFrame, rows: int = 500) -
     data.column_dimensions["B"].width = 32
     data.column_dimensions["E"].width = 44
     data.freeze_panes = "A2"
+    names = dict(zip(metrics["metric_id"], metrics["name_vi"], strict=True))
+    for filled in prefill:
+        metric = f"{filled.metric_id}{CHOICE_SEPARATOR}{names.get(filled.metric_id, filled.metric_id)}"
+        values = [unit_choice(filled.unit_id, filled.unit_name, filled.parent_name), filled.unit_name, filled.year,
+                  filled.quarter, metric]  # fmt: skip
+        data.append([neutralise(xml_safe(v)) if isinstance(v, str) else v for v in values])
+    rows = max(rows, len(prefill) + 100)
 
     parents = units["parent_name"] if "parent_name" in units else pd.Series([None] * len(units), index=units.index)
     unit_sheet = book.create_sheet(UNIT_SHEET)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from danvan_metrics.record import schema, transactions
 from danvan_metrics.reporting.cycles import VIETNAM, Cycle, cycles, find_cycle
 from danvan_metrics.reporting.regimes import Regime, RegimeError, parse_regime
-from danvan_metrics.reporting.status import UnitStatus, statuses
+from danvan_metrics.reporting.status import Status, UnitStatus, statuses
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 
@@ -47,9 +48,7 @@ def now_in_vietnam() -> dt.datetime:
 
 def cycle_status(store: Store, regime: Regime, cycle: Cycle, now: dt.datetime | None = None) -> list[UnitStatus]:
     """Every reporting unit's status for ``cycle`` of ``regime``, judged at ``now`` (default: now)."""
-    units = queries.reporting_units(
-        store, regime.province, regime.units, cycle.period_start, cycle.period_end
-    )
+    units = queries.reporting_units(store, regime.province, regime.units, cycle.period_start, cycle.period_end)
     periods = sorted({(cycle.period_start, cycle.period_end), (cycle.data_start, cycle.data_end)})
     sent = queries.submissions(store, list(units["unit_id"]), regime.metrics, periods)
     return statuses(regime, cycle, units, sent, now or now_in_vietnam())
@@ -87,3 +86,24 @@ def read_regime_file(store: Store, data: bytes, file_name: str) -> Regime:
         raise RegimeError(f"Tệp {file_name}: không phải văn bản UTF-8 (byte {exc.start}).") from exc
     metrics, units = queries.known_ids(store)
     return parse_regime(text, file_name, metrics, units)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One unit's report still to send (or still incomplete) for one cycle of one regime."""
+
+    regime: Regime
+    cycle: Cycle
+    status: UnitStatus
+
+
+def due_for(store: Store, units: Collection[str] | None, today: dt.date | None = None, recent: int = 8) -> list[Due]:
+    """What ``units`` (None: every unit) still owe: missing or partial reports in each regime's
+    ``recent`` latest cycles (the one under way included), the nearest deadline first."""
+    found: list[Due] = []
+    for kept in regimes(store):
+        for cycle in regime_cycles(kept.regime, today)[:recent]:
+            for status in cycle_status(store, kept.regime, cycle):
+                if status.status in (Status.MISSING, Status.PARTIAL) and (units is None or status.unit_id in units):
+                    found.append(Due(kept.regime, cycle, status))
+    return sorted(found, key=lambda d: (d.cycle.deadline, d.regime.name, d.status.unit_name))

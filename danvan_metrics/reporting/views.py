@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from danvan_metrics.core.formats import format_datetime
+from danvan_metrics.reporting.book import Due
 from danvan_metrics.reporting.cycles import Cycle
 from danvan_metrics.reporting.status import FOLLOW_UP, STATUS_LABELS, Status, UnitStatus, counts, label
 
@@ -77,3 +78,17 @@ def grid(by_cycle: Sequence[tuple[Cycle, Sequence[UnitStatus]]]) -> pd.DataFrame
     for cycle, _ in by_cycle:
         frame[cycle.label] = [cells[u].get(cycle.label, "—") for u in ordered]  # "—": not a reporting unit then
     return frame
+
+
+def due_table(items: Sequence[Due], metric_names: Mapping[str, str]) -> pd.DataFrame:
+    """An editor's reports still owed: regime, cycle, deadline, unit, status, what is missing."""
+    return pd.DataFrame(
+        {
+            "Chế độ báo cáo": [d.regime.name for d in items],
+            "Kỳ": [d.cycle.label for d in items],
+            "Hạn nộp": [format_datetime(d.cycle.deadline) for d in items],
+            "Đơn vị": [d.status.unit_name for d in items],
+            "Tình trạng": [label(d.status) for d in items],
+            "Chỉ tiêu còn thiếu": [_names(d.status.missing_metrics, metric_names) for d in items],
+        }
+    )

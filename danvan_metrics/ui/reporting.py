@@ -8,13 +8,16 @@ import streamlit as st
 
 from danvan_metrics.auth.accounts import Account
 from danvan_metrics.core import config, formats
-from danvan_metrics.reporting import book
+from danvan_metrics.export.formats import XLSX
+from danvan_metrics.export.template import Prefilled, template_xlsx
+from danvan_metrics.reporting import book, views
 from danvan_metrics.reporting.cycles import Cycle
 from danvan_metrics.reporting.regimes import CUTOFF_LABELS, FREQUENCY_LABELS, Regime, RegimeError
 from danvan_metrics.reporting.status import STATUS_LABELS, Status, UnitStatus, counts
 from danvan_metrics.services import writes
+from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
-from danvan_metrics.ui import widgets
+from danvan_metrics.ui import questions, widgets
 from danvan_metrics.ui.cache import question
 
 SAMPLE_FILE = "che-do-bao-cao-MAU.json"
@@ -120,3 +123,58 @@ def st_saved_notice() -> None:
     saved = st.session_state.pop("regime_saved", None)
     if saved:
         st.success(saved)
+
+
+@question
+def due_for(store: Store, units: tuple[str, ...] | None, day: dt.date) -> list[book.Due]:
+    """What these units still owe (None: every unit), kept per data version and day."""
+    return book.due_for(store, None if units is None else set(units), day)
+
+
+def prefill_rows(items: list[book.Due]) -> list[Prefilled]:
+    """The template rows for these reports: each unit's missing metrics for its cycle's period."""
+    rows: list[Prefilled] = []
+    for item in items:
+        start = item.cycle.period_start
+        quarter = None if item.cycle.key == str(start.year) else (start.month - 1) // 3 + 1
+        rows += [Prefilled(item.status.unit_id, item.status.unit_name, item.status.province_name, start.year,
+                           quarter, metric) for metric in item.status.missing_metrics]  # fmt: skip
+    return rows
+
+
+def st_my_reports(store: Store, account: Account) -> None:
+    """ "Báo cáo của đơn vị tôi": what this editor's units still owe, by when, and a template pre-filled for it."""
+    st.subheader("Báo cáo của đơn vị tôi")
+    if not regimes():
+        st.caption("Chưa có chế độ báo cáo nào: tải lên số liệu khi được yêu cầu.")
+        return
+    units = None if account.role == "admin" or not account.units else tuple(sorted(account.units))
+    if units is None:
+        st.caption("Tài khoản này không giới hạn đơn vị: tình hình của mọi đơn vị ở trang “Tình hình nộp báo cáo”.")
+        return
+    owed = due_for(units, today())
+    if not owed:
+        st.success("Các đơn vị của bạn đã nộp đủ mọi báo cáo đến hạn.")
+        return
+    names = dict(zip(questions.metrics()["metric_id"], questions.metrics()["name_vi"], strict=True))
+    overdue = sum(1 for d in owed if d.status.overdue)
+    if overdue:
+        st.warning(f"{formats.format_number(overdue)} báo cáo đã quá hạn mà chưa nộp đủ.")
+    st.dataframe(views.due_table(owed, names), hide_index=True, width="stretch")
+    cycles_owed = {(d.regime.regime_id, d.cycle.key): d for d in owed}
+
+    def owed_label(key: tuple[str, str]) -> str:
+        return f"{cycles_owed[key].regime.name} — {cycles_owed[key].cycle.label}"
+
+    choice = st.selectbox("Mẫu điền sẵn cho", list(cycles_owed), key="my_reports_cycle", format_func=owed_label)
+    if choice is None:
+        return
+    chosen = [d for d in owed if (d.regime.regime_id, d.cycle.key) == choice]
+    regime, cycle = chosen[0].regime, chosen[0].cycle
+    st.download_button(
+        "⬇ Mẫu Excel đã điền sẵn đơn vị, kỳ và chỉ tiêu còn thiếu",
+        lambda: template_xlsx(queries.units(store).loc[lambda u: u["unit_id"].isin(units)], queries.metrics(store),
+                              prefill=prefill_rows(chosen)),  # fmt: skip
+        file_name=f"mau-{regime.regime_id}-{cycle.key}.xlsx", mime=XLSX.mime, key="my_reports_template",
+        on_click="ignore",
+    )  # fmt: skip

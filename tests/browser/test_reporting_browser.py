@@ -55,3 +55,30 @@ def test_an_admin_loads_a_regime_and_the_missing_list_downloads_and_opens(
     status = listed["Phường Giảng Võ"][header.index("Tình trạng")]
     assert str(status).startswith("chưa nộp (quá hạn ")
     assert isinstance(listed["Phường Giảng Võ"][header.index("Số ngày muộn/quá hạn")], int)  # a number, sortable
+
+
+def test_an_editor_downloads_the_template_prefilled_with_what_their_ward_owes(
+    page: Page, app_url: str, app_home: Path, tmp_path: Path
+) -> None:
+    from danvan_metrics.auth import accounts
+    from danvan_metrics.reporting import book
+    from danvan_metrics.services import writes
+    from danvan_metrics.store.connection import Store
+
+    store = Store(app_home)
+    if book.regime(store, "mau-dan-van-quy") is None:  # the test above may have loaded it already
+        writes.define_regime(store, writes.Operator("kiem-thu"), book.read_regime_file(store, SAMPLE.read_bytes(),
+                                                                                      SAMPLE.name))  # fmt: skip
+    if accounts.get("phuong.giang.vo", home=app_home) is None:
+        accounts.add("phuong.giang.vo", "mat-khau-thu-nghiem-1", "editor", ("post-c00025",), home=app_home)
+    sign_in(page, app_url, "phuong.giang.vo")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("Báo cáo của đơn vị tôi")
+    expect(main).to_contain_text("Phường Giảng Võ")
+    screenshot(page, "my-reports")
+    template = download(page, main.get_by_test_id("stDownloadButton").filter(has_text="điền sẵn"), tmp_path)
+    sheet = openpyxl.load_workbook(template)["Số liệu"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2) if row[0].value]
+    assert rows and all(str(row[0]).startswith("post-c00025 · Phường Giảng Võ") for row in rows)
+    assert {str(row[4]).split(" · ")[0] for row in rows} == {"complaints_resolved_rate", "citizen_receptions"}
+    assert all(row[5] is None for row in rows)  # the figures are left for the ward to fill in
