@@ -12,6 +12,7 @@ from danvan_metrics.record.engine import RecordUnavailableError
 from danvan_metrics.store.connection import MixedDataError, StoreBusyError, StoreUnavailableError
 from danvan_metrics.ui import auth as ui_auth
 from danvan_metrics.ui import cache, presentation, questions, widgets
+from danvan_metrics.ui import reporting as ui_reporting
 from danvan_metrics.ui import slides as ui_slides
 
 st.set_page_config(page_title=APP_TITLE, page_icon="📊", layout="wide")
@@ -48,6 +49,7 @@ try:
     ui_slides.st_deck_sidebar()
     ui_slides.st_export_failures()  # a download that failed since the last run says so here
     ui_auth.st_account_box(store)
+    ui_reporting.st_reminder_badge(account)
     presentation.st_presentation_frame()
     if config.demo_mode():  # synthetic figures: every page says so, in the page and in every chart
         st.warning(DEMO_PAGE_NOTE)

@@ -156,3 +156,55 @@ def test_cycles_status_json_prints_one_object_per_unit(real_store: Store, capsys
     assert "Không có chế độ báo cáo “khong-co”" in capsys.readouterr().err
     assert cli_main([*home, "cycles", "status", "--cycle", "2025-13"]) == 1
     assert "không phải một kỳ" in capsys.readouterr().err
+
+
+class _Sink:
+    """A local SMTP server on loopback that keeps what it is sent (aiosmtpd)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802 — aiosmtpd's hook name
+        self.received.append((list(envelope.rcpt_tos), bytes(envelope.content)))  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+def test_reminders_are_mailed_through_the_configured_server_and_never_without_it(
+    real_store: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from email import message_from_bytes
+    from email.policy import default
+
+    from aiosmtpd.controller import Controller
+
+    from tests.browser.chromium import free_port
+
+    home = ["--home", str(real_store.home)]
+    assert cli_main([*home, "cycles", "define", str(SAMPLE)]) == 0
+    accounts.add("giang.vo", TEST_PASSWORD, "editor", ("post-c00025",), home=real_store.home, email="gv@example.vn")
+    accounts.add("khong.thu", TEST_PASSWORD, "editor", ("post-c00008",), home=real_store.home)
+    capsys.readouterr()
+    monkeypatch.delenv("DANVAN_SMTP_URL", raising=False)
+    assert cli_main([*home, "cycles", "remind"]) == 0
+    assert "Không gửi thư nào (DANVAN_SMTP_URL chưa đặt). 2 tài khoản" in capsys.readouterr().out
+
+    sink = _Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        monkeypatch.setenv("DANVAN_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        monkeypatch.setenv("DANVAN_SMTP_FROM", "danvan@ubnd.example.vn")
+        assert cli_main([*home, "cycles", "remind"]) == 0
+        assert "Đã gửi 1 thư nhắc hạn. Chưa có địa chỉ thư: khong.thu." in capsys.readouterr().out
+    finally:
+        controller.stop()
+    [(recipients, content)] = sink.received
+    mail = message_from_bytes(content, policy=default)
+    assert recipients == ["gv@example.vn"] and mail["From"] == "danvan@ubnd.example.vn"
+    assert str(mail["Subject"]).startswith("[danvan] Nhắc hạn nộp báo cáo:") and "quá hạn" in str(mail["Subject"])
+    body = mail.get_body().get_content()  # type: ignore[union-attr]
+    assert "Phường Giảng Võ" in body and "Quý 3/2025" in body and "hạn nộp 20/09/2025 23:59" in body
+
+    monkeypatch.setenv("DANVAN_SMTP_URL", f"smtp://127.0.0.1:{free_port()}")  # nobody listens there
+    assert cli_main([*home, "cycles", "remind"]) == 1
+    assert "Không gửi được thư qua 127.0.0.1" in capsys.readouterr().err

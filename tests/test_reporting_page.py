@@ -112,3 +112,12 @@ def test_an_editor_sees_what_their_units_owe_and_a_prefilled_template_that_uploa
     assert regime is not None
     done = book.cycle_status(store, regime, book.pick_cycle(regime, "2025-Q3"))
     assert {s.status for s in done} == {Status.LATE}  # every ward complete now, all after the deadline
+
+
+def test_an_editor_whose_ward_is_overdue_is_told_on_every_page() -> None:
+    _sample_quarter()
+    accounts.add("giang.vo", TEST_PASSWORD, "editor", ("post-c00025",), home=open_store().home)
+    at = signed_in("pages/compare.py", "giang.vo")
+    assert any("báo cáo của đơn vị bạn quá hạn" in str(w.value) for w in at.sidebar.warning)
+    visitor = open_app("pages/compare.py")
+    assert not [w for w in visitor.sidebar.warning if "báo cáo của đơn vị bạn" in str(w.value)]

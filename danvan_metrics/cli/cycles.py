@@ -81,6 +81,30 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_remind(args: argparse.Namespace) -> int:
+    from danvan_metrics.core import config
+    from danvan_metrics.services import reminders
+
+    store = open_store(args.home)
+    if args.dry_run or config.smtp_url() is None:
+        found = reminders.reminders(store, soon_days=args.days)
+        why = "--dry-run" if args.dry_run else "DANVAN_SMTP_URL chưa đặt"
+        print(
+            f"Không gửi thư nào ({why}). {len(found)} tài khoản có báo cáo quá hạn hoặc đến hạn trong {args.days} ngày:"
+        )
+        for item in found:
+            address = item.email or "(chưa có địa chỉ thư)"
+            print(f"{item.account}\t{address}\t{len(item.items)} báo cáo, {item.overdue} quá hạn")
+        return 0
+    try:
+        sent, found = reminders.send_reminders(store, soon_days=args.days)
+    except reminders.ReminderError as exc:
+        return fail(exc.message, 1)
+    without = [r.account for r in found if not r.email]
+    print(f"Đã gửi {sent} thư nhắc hạn." + (f" Chưa có địa chỉ thư: {', '.join(without)}." if without else ""))
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     cycles = sub.add_parser("cycles", help="reporting regimes and who has reported (chế độ báo cáo, kỳ báo cáo)")
     commands = cycles.add_subparsers(dest="cycles_command", required=True, metavar="SUBCOMMAND")
@@ -95,3 +119,7 @@ def add_commands(sub: Any) -> None:
     status.add_argument("--cycle", help="a period: 2026-Q1, or 2026 for a yearly regime (default: the latest due)")
     status.add_argument("--json", action="store_true", help="one JSON object per unit")
     status.set_defaults(func=_cmd_status)
+    remind = commands.add_parser("remind", help="e-mail each editor what their units owe (DANVAN_SMTP_URL)")
+    remind.add_argument("--days", type=int, default=7, help="also remind of deadlines within this many days (7)")
+    remind.add_argument("--dry-run", action="store_true", help="list who would be reminded, send nothing")
+    remind.set_defaults(func=_cmd_remind)

@@ -102,3 +102,14 @@ def curated_dir() -> Path:
 def demo_mode() -> bool:
     """Whether the app shows synthetic sample data (``DANVAN_DEMO=1``): every page and chart says so."""
     return os.environ.get("DANVAN_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def smtp_url() -> str | None:
+    """The organisation's mail server for deadline reminders (``DANVAN_SMTP_URL``,
+    ``smtp://user:password@host:587?starttls=1`` or ``smtps://…:465``); None: no mail is ever sent."""
+    return os.environ.get("DANVAN_SMTP_URL", "").strip() or None
+
+
+def smtp_sender() -> str:
+    """The From address of reminders (``DANVAN_SMTP_FROM``)."""
+    return os.environ.get("DANVAN_SMTP_FROM", "").strip() or "danvan@localhost"

@@ -178,3 +178,18 @@ def st_my_reports(store: Store, account: Account) -> None:
         file_name=f"mau-{regime.regime_id}-{cycle.key}.xlsx", mime=XLSX.mime, key="my_reports_template",
         on_click="ignore",
     )  # fmt: skip
+
+
+def st_reminder_badge(account: Account | None) -> None:
+    """(editors limited to units) A sidebar line when their units owe a report overdue or due within a week."""
+    if account is None or account.role != "editor" or not account.units or not regimes():
+        return
+    day = today()
+    horizon = dt.datetime.combine(day + dt.timedelta(days=7), dt.time(23, 59, 59), tzinfo=book.VIETNAM)
+    owed = [d for d in due_for(tuple(sorted(account.units)), day) if d.status.overdue or d.cycle.deadline <= horizon]
+    if owed:
+        late = sum(1 for d in owed if d.status.overdue)
+        when = "quá hạn" if late == len(owed) else "quá hạn hoặc sắp đến hạn"
+        st.sidebar.warning(
+            f"⏰ {formats.format_number(len(owed))} báo cáo của đơn vị bạn {when}: xem “Tải lên số liệu”."
+        )
