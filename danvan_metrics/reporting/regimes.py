@@ -1,12 +1,12 @@
 """Reporting regimes (chế độ báo cáo): who must report which metrics, for which periods, by when.
 
-Decree 09/2019/NĐ-CP (Article 7) makes every regime state its content, who reports and receives,
+Decree 09/2019/NĐ-CP makes every regime state its content, who reports and receives,
 how, how often, its data cut-off and its deadline; provinces issue their own on top. A regime here
 holds exactly those parts that a dashboard can check. It is written as JSON (an admin loads it in
 the app or with ``python -m danvan_metrics cycles define``; ``examples/che-do-bao-cao-MAU.json`` is
 an invented sample) and kept in the system of record.
 
-The default cut-off follows Decree 09/2019 Article 12(1): a quarter's figures run from the 15th of
+The default cut-off follows Decree 09/2019's data cut-off for periodic reports: a quarter's figures run from the 15th of
 the month before the quarter to the 14th of its last month (a year's from 15 December of the year
 before to 14 December). ``"cutoff": "calendar"`` takes the calendar period instead. The deadline
 is the regime's own: ``deadline_days`` after the cut-off's last day, at the end of that day in
