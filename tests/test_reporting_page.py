@@ -121,3 +121,31 @@ def test_an_editor_whose_ward_is_overdue_is_told_on_every_page() -> None:
     assert any("báo cáo của đơn vị bạn quá hạn" in str(w.value) for w in at.sidebar.warning)
     visitor = open_app("pages/compare.py")
     assert not [w for w in visitor.sidebar.warning if "báo cáo của đơn vị bạn" in str(w.value)]
+
+
+def test_an_admin_defines_a_regime_on_the_page_and_a_wrong_field_is_named_first() -> None:
+    import datetime as dt
+
+    accounts.add("quan.tri", TEST_PASSWORD, "admin", home=open_store().home)
+    at = signed_in(PAGE, "quan.tri")
+    at.text_input(key="rf_id").input("Sai Mã")  # capitals and a space: refused, with the field named
+    at.text_input(key="rf_name").input("Báo cáo quý dân vận của tỉnh")
+    at.text_input(key="rf_basis").input("Quyết định số 12/QĐ-UBND")
+    at.date_input(key="rf_basis_date").set_value(dt.date(2026, 1, 15))
+    at.text_input(key="rf_first").input("2026-Q1")
+    at.multiselect(key="rf_metrics").set_value(["complaints_resolved_rate", "citizen_receptions"])
+    at.selectbox(key="rf_province").set_value("post-p12")  # today's Lai Châu, not the province before 7/2025
+    next(b for b in at.button if b.label == "Kiểm tra chế độ báo cáo").click().run()
+    assert any("“regime_id” chỉ gồm chữ thường không dấu" in str(e.value) for e in at.error)
+    assert book.regimes(open_store()) == []
+    assert at.selectbox(key="rf_province").value == "post-p12", at.selectbox(key="rf_province").value
+    at.text_input(key="rf_id").input("dan-van-quy-lai-chau")
+    next(b for b in at.button if b.label == "Kiểm tra chế độ báo cáo").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("Báo cáo quý dân vận của tỉnh" in str(i.value) for i in at.info)
+    at.button(key="regime_commit_form").click().run()
+    assert not at.exception
+    assert any("Đã thêm chế độ báo cáo “Báo cáo quý dân vận của tỉnh”" in str(s.value) for s in at.success)
+    [kept] = book.regimes(open_store())
+    assert kept.regime.province == "post-p12" and kept.defined_by == "quan.tri"
+    assert _metric(at, "Đơn vị phải báo cáo") == "38"  # Lai Châu's communes and wards after the reform

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import streamlit as st
 
@@ -82,40 +83,101 @@ def st_counts(rows: list[UnitStatus]) -> None:
 
 
 def st_regime_loader(store: Store, account: Account | None) -> None:
-    """(admins) Load a regime from its JSON file: checked, shown, then kept only when "Ghi" is pressed."""
+    """(admins) Define a regime on the page or load its JSON file: checked, shown, kept only when "Ghi" is pressed."""
     if account is None or account.role != "admin":
         return
     with st.expander("Thêm hoặc sửa chế độ báo cáo (quản trị viên)"):
-        sample = (config.PROJECT_DIR / "examples" / SAMPLE_FILE).read_bytes()
-        st.download_button("Tải tệp mẫu chế độ báo cáo (JSON)", sample, file_name=SAMPLE_FILE,
-                           mime="application/json", key="regime_sample")  # fmt: skip
-        st.caption("Một tệp JSON mô tả chế độ: tên, căn cứ, chỉ tiêu, kỳ, hạn nộp, đơn vị báo cáo (xem README).")
-        turn = st.session_state.setdefault("regime_file_turn", 0)  # a new key empties the uploader after a write
-        uploaded = st.file_uploader("Tệp chế độ báo cáo (.json)", type=["json"], key=f"regime_file_{turn}")
-        if uploaded is None:
-            return
+        on_page, from_file = st.tabs(["Nhập trên trang", "Từ tệp JSON"])
+        with on_page:
+            draft = _st_regime_form(store)
+        with from_file:
+            sample = (config.PROJECT_DIR / "examples" / SAMPLE_FILE).read_bytes()
+            st.download_button("Tải tệp mẫu chế độ báo cáo (JSON)", sample, file_name=SAMPLE_FILE,
+                               mime="application/json", key="regime_sample")  # fmt: skip
+            st.caption("Một tệp JSON mô tả chế độ: tên, căn cứ, chỉ tiêu, kỳ, hạn nộp, đơn vị báo cáo (xem README).")
+            turn = st.session_state.setdefault("regime_file_turn", 0)  # a new key empties the uploader after a write
+            uploaded = st.file_uploader("Tệp chế độ báo cáo (.json)", type=["json"], key=f"regime_file_{turn}")
+            if uploaded is not None:
+                _st_check_and_write(store, account, uploaded.getvalue(), uploaded.name, "file")
+        if draft is not None:
+            _st_check_and_write(store, account, draft, FORM_NAME, "form")
+
+
+FORM_NAME = "nhập trên trang"
+NO_PROVINCE_CHOICE = "— hoặc chọn danh sách đơn vị bên dưới —"
+FORM_DRAFT = "regime_form_draft"
+
+
+def _st_regime_form(store: Store) -> bytes | None:
+    """The regime's fields as widgets; the JSON they make once "Kiểm tra" is pressed (kept until written)."""
+    catalog = questions.metrics()
+    metric_names = dict(zip(catalog["metric_id"], catalog["name_vi"], strict=True))
+    registry = questions.units()
+    provinces = registry[registry["level"] == "province"]
+    province_names = {
+        str(u): _era_name(n, t) for u, n, t in provinces[["unit_id", "name", "valid_to"]].itertuples(index=False)
+    }
+    with st.form("regime_form"):
+        left, right = st.columns(2)
+        regime_id = left.text_input("Mã chế độ (regime_id: chữ thường không dấu, số, -, _)", key="rf_id")
+        name = right.text_input("Tên chế độ báo cáo (name)", key="rf_name")
+        basis = left.text_input("Căn cứ (legal_basis), ví dụ Quyết định số 12/QĐ-UBND", key="rf_basis")
+        basis_date = right.date_input("Ngày ban hành (legal_basis_date)", key="rf_basis_date", format="DD/MM/YYYY")
+        frequency = left.selectbox("Kỳ báo cáo (frequency)", list(FREQUENCY_LABELS), key="rf_frequency",
+                                   format_func=FREQUENCY_LABELS.__getitem__)  # fmt: skip
+        first = right.text_input("Kỳ đầu tiên (first_period): 2026-Q1, hoặc 2026 nếu hằng năm", key="rf_first")
+        cutoff = left.selectbox("Chốt số liệu (cutoff)", list(CUTOFF_LABELS), key="rf_cutoff",
+                                format_func=CUTOFF_LABELS.__getitem__)  # fmt: skip
+        days = right.number_input("Hạn nộp: số ngày sau ngày chốt số liệu (deadline_days)", 0, 366, 6, key="rf_days")
+        metrics = st.multiselect("Chỉ tiêu phải báo cáo (metrics)", list(metric_names), key="rf_metrics",
+                                 format_func=metric_names.__getitem__, placeholder="Chọn chỉ tiêu")  # fmt: skip
+        province = st.selectbox("Mọi xã, phường của tỉnh/thành (province)", ["", *province_names], key="rf_province",
+                                format_func=lambda p: province_names.get(p, NO_PROVINCE_CHOICE))  # fmt: skip
+        current = registry[registry["valid_to"].isna()]  # today's units: a list of thousands stays a few hundred KB
+        unit_names = dict(zip(current["unit_id"], current["name"], strict=True))
+        units = st.multiselect("Hoặc danh sách đơn vị (units)", list(unit_names), key="rf_units",
+                               format_func=lambda u: f"{unit_names[u]} ({u})", placeholder="Chọn đơn vị")  # fmt: skip
+        if st.form_submit_button("Kiểm tra chế độ báo cáo"):
+            data = {"regime_id": regime_id.strip(), "name": name, "legal_basis": basis,
+                    "legal_basis_date": basis_date.isoformat() if isinstance(basis_date, dt.date) else "",
+                    "frequency": frequency, "first_period": first.strip(), "cutoff": cutoff,
+                    "deadline_days": int(days), "metrics": metrics, "units": units}  # fmt: skip
+            if province:
+                data["province"] = province
+            st.session_state[FORM_DRAFT] = json.dumps(data, ensure_ascii=False).encode()
+    draft = st.session_state.get(FORM_DRAFT)
+    return draft if isinstance(draft, bytes) else None
+
+
+def _era_name(name: str, valid_to: object) -> str:
+    """ "Tỉnh Lai Châu (đến 30/06/2025)" for a province that ended, its name alone for one that exists."""
+    ended = valid_to is not None and not formats.is_missing(valid_to)  # NaT is a datetime: test for missing first
+    return f"{name} (đến {formats.format_date(valid_to)})" if ended else name  # type: ignore[arg-type]
+
+
+def _st_check_and_write(store: Store, account: Account, data: bytes, file_name: str, key: str) -> None:
+    """Check a regime, say what it is, and write it when "Ghi chế độ báo cáo" is pressed."""
+    try:
+        regime = book.read_regime_file(store, data, file_name)
+    except RegimeError as exc:
+        st.error(exc.message)
+        return
+    reach = f"mọi xã, phường của {regime.province}" if regime.province else f"{len(regime.units)} đơn vị"
+    st.info(f"**{regime.name}** · {FREQUENCY_LABELS[regime.frequency]} từ {regime.first_period} · "
+            f"{len(regime.metrics)} chỉ tiêu · {reach} · "
+            f"hạn nộp {regime.deadline_days} ngày sau ngày chốt số liệu")  # fmt: skip
+    if st.button("Ghi chế độ báo cáo", key=f"regime_commit_{key}", type="primary"):
         try:
-            regime = book.read_regime_file(store, uploaded.getvalue(), uploaded.name)
-        except RegimeError as exc:
-            st.error(exc.message)
+            replaced = writes.define_regime(store, account.name, regime)
+        except writes.WriteRefused as refused:
+            st.error(refused.message)
             return
-        reach = f"mọi xã, phường của {regime.province}" if regime.province else f"{len(regime.units)} đơn vị"
-        st.info(f"**{regime.name}** · {FREQUENCY_LABELS[regime.frequency]} từ {regime.first_period} · "
-                f"{len(regime.metrics)} chỉ tiêu · {reach} · "
-                f"hạn nộp {regime.deadline_days} ngày sau ngày chốt số liệu")  # fmt: skip
-        if st.button("Ghi chế độ báo cáo", key="regime_commit", type="primary"):
-            try:
-                replaced = writes.define_regime(store, account.name, regime)
-            except writes.WriteRefused as refused:
-                st.error(refused.message)
-                return
-            st.session_state["regime_saved"] = (
-                f"Đã {'cập nhật' if replaced else 'thêm'} chế độ báo cáo “{regime.name}”."
-            )
-            st.session_state["regime_file_turn"] = turn + 1
-            st.session_state.pop("reporting_regime", None)  # the picker opens on the regime just written
-            st.query_params["che_do"] = regime.regime_id
-            st.rerun()
+        st.session_state["regime_saved"] = f"Đã {'cập nhật' if replaced else 'thêm'} chế độ báo cáo “{regime.name}”."
+        st.session_state["regime_file_turn"] = st.session_state.get("regime_file_turn", 0) + 1
+        st.session_state.pop(FORM_DRAFT, None)
+        st.session_state.pop("reporting_regime", None)  # the picker opens on the regime just written
+        st.query_params["che_do"] = regime.regime_id
+        st.rerun()
 
 
 def st_saved_notice() -> None:

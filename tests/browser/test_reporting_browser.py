@@ -26,6 +26,7 @@ def test_an_admin_loads_a_regime_and_the_missing_list_downloads_and_opens(
     wait_for_app(page)
     main = page.get_by_test_id("stMain")
     page.get_by_text("Thêm hoặc sửa chế độ báo cáo").click()
+    page.get_by_role("tab", name="Từ tệp JSON").click()
     sample = download(page, main.get_by_test_id("stDownloadButton").filter(has_text="Tải tệp mẫu"), tmp_path)
     assert json.loads(sample.read_text(encoding="utf-8"))["regime_id"] == "mau-dan-van-quy"  # the sample to edit
 
@@ -82,3 +83,36 @@ def test_an_editor_downloads_the_template_prefilled_with_what_their_ward_owes(
     assert rows and all(str(row[0]).startswith("post-c00025 · Phường Giảng Võ") for row in rows)
     assert {str(row[4]).split(" · ")[0] for row in rows} == {"complaints_resolved_rate", "citizen_receptions"}
     assert all(row[5] is None for row in rows)  # the figures are left for the ward to fill in
+
+
+def test_an_admin_defines_a_regime_in_the_form_checks_it_and_writes_it(
+    page: Page, app_url: str, app_home: Path
+) -> None:
+    import re
+
+    ensure_account(app_home, "quan.tri.bieu.mau", role="admin")
+    sign_in(page, app_url, "quan.tri.bieu.mau")
+    page.goto(f"{app_url}/tinh-hinh-nop-bao-cao")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    page.get_by_text("Thêm hoặc sửa chế độ báo cáo").click()
+    page.get_by_role("tab", name="Nhập trên trang").click()
+    main.get_by_label("Mã chế độ (regime_id").fill("thu-bieu-mau")
+    main.get_by_label("Tên chế độ báo cáo (name)").fill("Báo cáo thử nhập trên trang")
+    main.get_by_label("Căn cứ (legal_basis)").fill("Quyết định số 99/QĐ-UBND (thử)")
+    main.get_by_label("Kỳ đầu tiên (first_period)").fill("2026-Q1")
+    metrics = main.get_by_test_id("stMultiSelect").filter(has_text="Chỉ tiêu phải báo cáo")
+    metrics.get_by_role("combobox").click()
+    page.keyboard.type("Lượt tiếp công dân")
+    page.get_by_role("option").filter(has_text="Lượt tiếp công dân").first.click()
+    page.keyboard.press("Escape")
+    province = main.get_by_test_id("stSelectbox").filter(has_text="Mọi xã, phường của tỉnh/thành")
+    province.get_by_role("combobox").click()
+    page.keyboard.type("Lai Châu")
+    page.get_by_role("option").filter(has_text=re.compile(r"^Tỉnh Lai Châu$")).click()
+    main.get_by_role("button", name="Kiểm tra chế độ báo cáo").click()
+    expect(main.get_by_text("Báo cáo thử nhập trên trang · hằng quý từ 2026-Q1")).to_be_visible()
+    main.get_by_role("button", name="Ghi chế độ báo cáo").click()
+    expect(main.get_by_text("Đã thêm chế độ báo cáo “Báo cáo thử nhập trên trang”")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"che_do=thu-bieu-mau"))
+    expect(main.get_by_test_id("stMetric").filter(has_text="Đơn vị phải báo cáo")).to_contain_text("38")
