@@ -20,6 +20,7 @@ from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from danvan_metrics.ui import questions, widgets
 from danvan_metrics.ui.cache import question
+from danvan_metrics.ui.text import md_text
 
 SAMPLE_FILE = "che-do-bao-cao-MAU.json"
 GRID_CYCLES = 4  # the grid shows this many cycles, newest first
@@ -66,7 +67,7 @@ def st_regime_note(regime: Regime, cycle: Cycle) -> None:
         st.warning("Đây là chế độ báo cáo **MẪU** (nội dung giả định) để thử tính năng, không phải văn bản thật.")
     data = f" ({cycle.data_label})" if cycle.data_label else ""
     st.caption(
-        f"Căn cứ: {regime.legal_basis}, ngày {formats.format_date(regime.legal_basis_date)} · báo cáo "
+        f"Căn cứ: {md_text(regime.legal_basis)}, ngày {formats.format_date(regime.legal_basis_date)} · báo cáo "
         f"{FREQUENCY_LABELS[regime.frequency]} · chốt số liệu {CUTOFF_LABELS[regime.cutoff]} · "
         f"**{cycle.label}**{data}, hạn nộp {formats.format_datetime(cycle.deadline)} (giờ Việt Nam) · "
         f"{len(regime.metrics)} chỉ tiêu"
@@ -160,10 +161,10 @@ def _st_check_and_write(store: Store, account: Account, data: bytes, file_name: 
     try:
         regime = book.read_regime_file(store, data, file_name)
     except RegimeError as exc:
-        st.error(exc.message)
+        st.error(md_text(exc.message))  # it quotes the file's own values
         return
     reach = f"mọi xã, phường của {regime.province}" if regime.province else f"{len(regime.units)} đơn vị"
-    st.info(f"**{regime.name}** · {FREQUENCY_LABELS[regime.frequency]} từ {regime.first_period} · "
+    st.info(f"**{md_text(regime.name)}** · {FREQUENCY_LABELS[regime.frequency]} từ {regime.first_period} · "
             f"{len(regime.metrics)} chỉ tiêu · {reach} · "
             f"hạn nộp {regime.deadline_days} ngày sau ngày chốt số liệu")  # fmt: skip
     if st.button("Ghi chế độ báo cáo", key=f"regime_commit_{key}", type="primary"):
@@ -172,7 +173,9 @@ def _st_check_and_write(store: Store, account: Account, data: bytes, file_name: 
         except writes.WriteRefused as refused:
             st.error(refused.message)
             return
-        st.session_state["regime_saved"] = f"Đã {'cập nhật' if replaced else 'thêm'} chế độ báo cáo “{regime.name}”."
+        st.session_state["regime_saved"] = (
+            f"Đã {'cập nhật' if replaced else 'thêm'} chế độ báo cáo “{md_text(regime.name)}”."
+        )
         st.session_state["regime_file_turn"] = st.session_state.get("regime_file_turn", 0) + 1
         st.session_state.pop(FORM_DRAFT, None)
         st.session_state.pop("reporting_regime", None)  # the picker opens on the regime just written
