@@ -87,6 +87,7 @@ def _commit(store: Store, editor: str, rows: str) -> str:
     return writes.commit_upload(store, editor, preview, data, channel=writes.CHANNEL_CLI)
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_a_cycles_status_is_read_from_what_was_uploaded_and_a_retraction_takes_it_back(real_store: Store) -> None:
     accounts.add("xa", TEST_PASSWORD, "editor", home=real_store.home)
     regime = _regime()
@@ -104,6 +105,7 @@ def test_a_cycles_status_is_read_from_what_was_uploaded_and_a_retraction_takes_i
     assert {s.status for s in book.cycle_status(real_store, regime, cycle)} == {Status.MISSING}
 
 
+@pytest.mark.usefixtures("each_engine")  # SQLite and PostgreSQL
 def test_only_an_admin_or_the_console_defines_a_regime_and_it_is_audited(real_store: Store) -> None:
     accounts.add("bien.tap", TEST_PASSWORD, "editor", home=real_store.home)
     accounts.add("quan.tri", TEST_PASSWORD, "admin", home=real_store.home)
