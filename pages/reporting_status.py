@@ -44,7 +44,8 @@ metric_names = dict(zip(questions.metrics()["metric_id"], questions.metrics()["n
 listed = [r for r in rows if not shown_status or str(r.status) in shown_status]
 st.subheader(f"Từng đơn vị — {cycle.label}")
 if listed:
-    st.dataframe(views.status_table(listed, metric_names), hide_index=True, width="stretch")
+    st.dataframe(ui_reporting.tinted(views.status_table(listed, metric_names), ["Tình trạng"]), hide_index=True,
+                 width="stretch")  # fmt: skip
 else:
     st.caption("Không có đơn vị nào khớp bộ lọc.")
 chase = views.follow_up(rows)
@@ -63,6 +64,7 @@ recent = book.regime_cycles(regime, ui_reporting.today())[: ui_reporting.GRID_CY
 by_cycle = [(c, ui_reporting.cycle_statuses(regime.regime_id, c.key, ui_reporting.today())) for c in recent]
 if province:
     by_cycle = [(c, [r for r in found if r.province_name == province]) for c, found in by_cycle]
-st.dataframe(views.grid(by_cycle), hide_index=True, width="stretch")
+grid = views.grid(by_cycle)
+st.dataframe(ui_reporting.tinted(grid, [c.label for c, _ in by_cycle]), hide_index=True, width="stretch")
 
 ui_reporting.st_regime_loader(store, account)

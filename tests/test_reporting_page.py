@@ -172,3 +172,17 @@ def test_a_regimes_own_text_is_shown_literally_never_as_markdown_links_or_colour
     at.button(key="regime_commit_form").click().run()
     assert any(md_text(name) in str(s.value) for s in at.success)
     assert any(md_text("Quyết định [giả](www.example.com)") in str(c.value) for c in at.caption)
+
+
+def test_status_cells_are_tinted_by_status_and_a_national_grid_stays_plain() -> None:
+    import pandas as pd
+
+    from danvan_metrics.ui import reporting as ui_reporting
+
+    cells = ["chưa nộp (quá hạn 3 ngày)", "đúng hạn", "chưa nộp (hạn 20/12/2026)"]
+    frame = pd.DataFrame({"Đơn vị": ["A", "B", "C"], "Quý 1/2026": cells})
+    html = ui_reporting.tinted(frame, ["Quý 1/2026"]).to_html()  # type: ignore[union-attr]
+    assert "background-color: #f9d9c8" in html and "background-color: #d5ecdf" in html
+    assert html.count("#f9d9c8") == 1  # a report not yet due is not flagged as missing
+    big = pd.DataFrame({"Đơn vị": ["A"] * 6000, **{f"Quý {q}/2026": ["đúng hạn"] * 6000 for q in range(1, 5)}})
+    assert ui_reporting.tinted(big, [f"Quý {q}/2026" for q in range(1, 5)]) is big  # 24,000 cells: not styled

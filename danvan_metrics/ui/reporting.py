@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from danvan_metrics.auth.accounts import Account
 from danvan_metrics.core import config, formats
@@ -258,3 +260,23 @@ def st_reminder_badge(account: Account | None) -> None:
         st.sidebar.warning(
             f"⏰ {formats.format_number(len(owed))} báo cáo của đơn vị bạn {when}: xem “Tải lên số liệu”."
         )
+
+
+# Cell tints by status (light Okabe–Ito hues; the words stay, so colour is never the only cue).
+STATUS_TINTS = {"chưa nộp": "#f9d9c8", "thiếu chỉ tiêu": "#fbeec2", "muộn": "#f3e0b5", "đúng hạn": "#d5ecdf"}
+STYLED_CELLS = 20_000  # past this a plain table: styling every cell of a national grid costs seconds
+
+
+def tinted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame | Styler:
+    """``frame`` with its status ``columns`` tinted by status, or as it is when it is too large to style."""
+    if frame.empty or len(frame) * len(columns) > STYLED_CELLS:
+        return frame
+
+    def tint(value: object) -> str:
+        text = str(value)
+        if "(hạn " in text:  # not due yet: nothing to flag
+            return ""
+        colour = next((c for word, c in STATUS_TINTS.items() if text.startswith(word)), None)
+        return f"background-color: {colour}" if colour else ""
+
+    return frame.style.map(tint, subset=columns)
