@@ -222,3 +222,30 @@ def test_the_coverage_chart_cites_its_sources_and_no_stray_subtitle(at_scale: St
     title = spec["layout"]["title"]["text"].replace("<br>", " ")  # wrapped to fit a phone
     assert title.startswith("Số liệu hiện có: số con số theo tỉnh, thành phố × lĩnh vực")
     assert "danvan — bộ tạo dữ liệu mẫu, " in text and "không rõ" not in text  # publisher and its date
+
+
+def test_the_reporting_status_of_hundreds_of_communes_reads_whole(at_scale: Store) -> None:
+    from danvan_metrics.reporting import book
+    from danvan_metrics.reporting.regimes import Frequency, Regime
+    from danvan_metrics.services import writes
+
+    units = queries.units_with_figures(at_scale)
+    communes = tuple(sorted(units.loc[units["level"] == "commune", "unit_id"]))
+    latest = analysis.fullest_recent_period(queries.periods(at_scale, RATE))
+    assert latest is not None and len(communes) == COMMUNES
+    period = Period.parse(latest)
+    first = f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}"
+    regime = Regime("mau-quoc-gia", "Báo cáo mẫu mọi xã", "Văn bản mẫu", period.start, (RATE,), Frequency.QUARTERLY,
+                    first, 6, units=communes, sample=True)  # fmt: skip
+    writes.define_regime(at_scale, writes.Operator("kiem-thu"), regime)
+    rows = book.cycle_status(at_scale, regime, book.pick_cycle(regime, first))
+    assert len(rows) == COMMUNES and {r.province_name for r in rows} - {None}  # every commune finds its province
+    at = open_app("pages/reporting_status.py", che_do="mau-quoc-gia", ky=first)
+    assert not at.exception and not at.error
+    counts = {m.label: int(str(m.value).replace(".", "")) for m in at.metric}
+    assert counts["Đơn vị phải báo cáo"] == COMMUNES
+    assert sum(v for k, v in counts.items() if k != "Đơn vị phải báo cáo") == COMMUNES, counts
+    assert counts["Muộn"] > 0 and counts["Chưa nộp"] > 0, counts  # the late uploads count, curated figures do not
+    by_province = at.dataframe[0].value  # one row per province, adding up to every commune
+    assert len(by_province) > 10 and by_province["Số đơn vị"].sum() == COMMUNES
+    assert len(at.dataframe[1].value) == COMMUNES  # every commune listed, none cut
