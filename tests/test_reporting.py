@@ -210,3 +210,18 @@ def test_reminders_are_mailed_through_the_configured_server_and_never_without_it
     monkeypatch.setenv("DANVAN_SMTP_URL", f"smtp://127.0.0.1:{free_port()}")  # nobody listens there
     assert cli_main([*home, "cycles", "remind"]) == 1
     assert "Không gửi được thư qua 127.0.0.1" in capsys.readouterr().err
+
+
+def test_a_reminder_names_what_is_overdue_or_due_within_the_week_not_what_is_due_later() -> None:
+    regime = _regime(units=("a",))
+    cycle = find_cycle(regime, "2026-Q1")  # due 20/03/2026
+    units = pd.DataFrame({"unit_id": ["a"], "unit_name": ["A"], "province_id": ["p"], "province_name": ["Tỉnh P"]})
+
+    def owed(day: dt.date) -> list[book.Due]:
+        now = dt.datetime.combine(day, dt.time(9), tzinfo=VIETNAM)
+        [status] = statuses(regime, cycle, units, _sent(), now=now)
+        return book.owed_soon([book.Due(regime, cycle, status)], day)
+
+    assert owed(dt.date(2026, 3, 14))  # due in 6 days
+    assert not owed(dt.date(2026, 3, 1))  # due in 19 days: not yet
+    assert owed(dt.date(2026, 4, 2))[0].status.overdue  # past the deadline

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -14,6 +14,8 @@ from danvan_metrics.reporting.regimes import Regime, RegimeError, parse_regime
 from danvan_metrics.reporting.status import Status, UnitStatus, statuses
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
+
+SOON_DAYS = 7  # a reminder names what is overdue and what falls due within this many days
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +109,9 @@ def due_for(store: Store, units: Collection[str] | None, today: dt.date | None =
                 if status.status in (Status.MISSING, Status.PARTIAL) and (units is None or status.unit_id in units):
                     found.append(Due(kept.regime, cycle, status))
     return sorted(found, key=lambda d: (d.cycle.deadline, d.regime.name, d.status.unit_name))
+
+
+def owed_soon(items: Sequence[Due], today: dt.date, soon_days: int = SOON_DAYS) -> list[Due]:
+    """The reports among ``items`` that are overdue or due within ``soon_days`` of ``today``: what a reminder names."""
+    horizon = dt.datetime.combine(today + dt.timedelta(days=soon_days), dt.time(23, 59, 59), tzinfo=VIETNAM)
+    return [d for d in items if d.status.overdue or d.cycle.deadline <= horizon]

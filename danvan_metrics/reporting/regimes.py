@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -71,7 +71,6 @@ class Regime:
     reviewers: tuple[str, ...] = ()
     sample: bool = False  # an invented example: every page that shows it says so
     note: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The regime as the record keeps it (and as a file would hold it)."""

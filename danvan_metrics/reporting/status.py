@@ -13,13 +13,12 @@ A unit's report is complete when its last missing metric arrives: ``submitted_at
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
 
-from danvan_metrics.core.formats import format_date
+from danvan_metrics.core.formats import format_date, is_missing
 from danvan_metrics.reporting.cycles import VIETNAM, Cycle
 from danvan_metrics.reporting.regimes import Regime
 
@@ -37,6 +36,7 @@ STATUS_LABELS = {
     Status.LATE: "muộn",
     Status.PARTIAL: "thiếu chỉ tiêu",
 }
+NOT_DUE_MARK = "(hạn "  # "chưa nộp (hạn 20/12/2026)": a report not yet due
 FOLLOW_UP = (Status.MISSING, Status.PARTIAL, Status.LATE)  # the units a follow-up list names
 
 
@@ -75,7 +75,7 @@ def label(status: UnitStatus) -> str:
     if status.overdue and status.days_late:
         return f"{text} (quá hạn {status.days_late} ngày)"
     if status.status in (Status.MISSING, Status.PARTIAL):  # not due yet
-        return f"{text} (hạn {format_date(status.deadline)})"
+        return f"{text} {NOT_DUE_MARK}{format_date(status.deadline)})"
     return text
 
 
@@ -137,7 +137,7 @@ def statuses(
 
 
 def _text(value: object) -> str | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else str(value)
+    return None if is_missing(value) else str(value)
 
 
 def counts(found: list[UnitStatus]) -> dict[Status, int]:

@@ -46,6 +46,11 @@ def status_table(
     )
 
 
+def chosen(rows: Sequence[UnitStatus], province: str | None = None, statuses: Sequence[str] = ()) -> list[UnitStatus]:
+    """The rows of one province (None or "": every province) with one of ``statuses`` (empty: any)."""
+    return [r for r in rows if (not province or r.province_name == province) and (not statuses or r.status in statuses)]
+
+
 def follow_up(rows: Sequence[UnitStatus]) -> list[UnitStatus]:
     """The units to chase: not reported, partly reported, or late — most overdue first."""
     chased = [r for r in rows if r.status in FOLLOW_UP and (r.overdue or r.status is Status.LATE)]

@@ -24,7 +24,7 @@ from danvan_metrics.reporting import book
 from danvan_metrics.reporting.status import label
 from danvan_metrics.store.connection import Store
 
-SOON_DAYS = 7
+SOON_DAYS = book.SOON_DAYS
 
 
 class ReminderError(Exception):
@@ -51,14 +51,11 @@ class Reminder:
 def reminders(store: Store, today: dt.date | None = None, soon_days: int = SOON_DAYS) -> list[Reminder]:
     """One reminder per active editor whose units owe a report overdue or due within ``soon_days``."""
     day = today or book.now_in_vietnam().date()
-    horizon = dt.datetime.combine(day + dt.timedelta(days=soon_days), dt.time(23, 59, 59), tzinfo=book.VIETNAM)
     found: list[Reminder] = []
     for account in accounts.list_accounts(store.home):
         if account.disabled or account.role != Role.EDITOR or not account.units:
             continue  # admins and unrestricted editors follow the status page
-        owed = [
-            d for d in book.due_for(store, set(account.units), day) if d.status.overdue or d.cycle.deadline <= horizon
-        ]
+        owed = book.owed_soon(book.due_for(store, set(account.units), day), day, soon_days)
         if owed:
             found.append(Reminder(account.name, account.email, tuple(owed)))
     return found

@@ -83,6 +83,16 @@ def metric(metric_id: str) -> Metric:
     return built(("metric", metric_id), build)
 
 
+def metric_names() -> dict[str, str]:
+    """Each metric's Vietnamese name by id, from the cached catalog."""
+
+    def build() -> dict[str, str]:
+        catalog = metrics()
+        return dict(zip(catalog["metric_id"], catalog["name_vi"], strict=True))
+
+    return derived(("metric_names",), build)
+
+
 def metric_choices() -> tuple[list[str], dict[str, str]]:
     """The metrics that have figures, in catalog order, and their "Lĩnh vực · Tên" labels."""
 

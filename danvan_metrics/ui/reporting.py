@@ -9,14 +9,14 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from danvan_metrics.auth.accounts import Account
+from danvan_metrics.auth.accounts import Account, Role
 from danvan_metrics.core import config, formats
 from danvan_metrics.export.formats import XLSX
 from danvan_metrics.export.template import Prefilled, template_xlsx
 from danvan_metrics.reporting import book, views
 from danvan_metrics.reporting.cycles import Cycle
 from danvan_metrics.reporting.regimes import CUTOFF_LABELS, FREQUENCY_LABELS, Regime, RegimeError
-from danvan_metrics.reporting.status import STATUS_LABELS, Status, UnitStatus, counts
+from danvan_metrics.reporting.status import NOT_DUE_MARK, STATUS_LABELS, Status, UnitStatus, counts
 from danvan_metrics.services import writes
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
@@ -87,7 +87,7 @@ def st_counts(rows: list[UnitStatus]) -> None:
 
 def st_regime_loader(store: Store, account: Account | None) -> None:
     """(admins) Define a regime on the page or load its JSON file: checked, shown, kept only when "Ghi" is pressed."""
-    if account is None or account.role != "admin":
+    if account is None or account.role != Role.ADMIN:
         return
     with st.expander("Thêm hoặc sửa chế độ báo cáo (quản trị viên)"):
         on_page, from_file = st.tabs(["Nhập trên trang", "Từ tệp JSON"])
@@ -113,8 +113,7 @@ FORM_DRAFT = "regime_form_draft"
 
 def _st_regime_form(store: Store) -> bytes | None:
     """The regime's fields as widgets; the JSON they make once "Kiểm tra" is pressed (kept until written)."""
-    catalog = questions.metrics()
-    metric_names = dict(zip(catalog["metric_id"], catalog["name_vi"], strict=True))
+    metric_names = questions.metric_names()
     registry = questions.units()
     provinces = registry[registry["level"] == "province"]
     province_names = {
@@ -215,7 +214,7 @@ def st_my_reports(store: Store, account: Account) -> None:
     if not regimes():
         st.caption("Chưa có chế độ báo cáo nào: tải lên số liệu khi được yêu cầu.")
         return
-    units = None if account.role == "admin" or not account.units else tuple(sorted(account.units))
+    units = None if account.role == Role.ADMIN or not account.units else tuple(sorted(account.units))
     if units is None:
         st.caption("Tài khoản này không giới hạn đơn vị: tình hình của mọi đơn vị ở trang “Tình hình nộp báo cáo”.")
         return
@@ -223,7 +222,7 @@ def st_my_reports(store: Store, account: Account) -> None:
     if not owed:
         st.success("Các đơn vị của bạn đã nộp đủ mọi báo cáo đến hạn.")
         return
-    names = dict(zip(questions.metrics()["metric_id"], questions.metrics()["name_vi"], strict=True))
+    names = questions.metric_names()
     overdue = sum(1 for d in owed if d.status.overdue)
     if overdue:
         st.warning(f"{formats.format_number(overdue)} báo cáo đã quá hạn mà chưa nộp đủ.")
@@ -249,11 +248,10 @@ def st_my_reports(store: Store, account: Account) -> None:
 
 def st_reminder_badge(account: Account | None) -> None:
     """(editors limited to units) A sidebar line when their units owe a report overdue or due within a week."""
-    if account is None or account.role != "editor" or not account.units or not regimes():
+    if account is None or account.role != Role.EDITOR or not account.units or not regimes():
         return
     day = today()
-    horizon = dt.datetime.combine(day + dt.timedelta(days=7), dt.time(23, 59, 59), tzinfo=book.VIETNAM)
-    owed = [d for d in due_for(tuple(sorted(account.units)), day) if d.status.overdue or d.cycle.deadline <= horizon]
+    owed = book.owed_soon(due_for(tuple(sorted(account.units)), day), day)
     if owed:
         late = sum(1 for d in owed if d.status.overdue)
         when = "quá hạn" if late == len(owed) else "quá hạn hoặc sắp đến hạn"
@@ -263,7 +261,7 @@ def st_reminder_badge(account: Account | None) -> None:
 
 
 # Cell tints by status (light Okabe–Ito hues; the words stay, so colour is never the only cue).
-STATUS_TINTS = {"chưa nộp": "#f9d9c8", "thiếu chỉ tiêu": "#fbeec2", "muộn": "#f3e0b5", "đúng hạn": "#d5ecdf"}
+STATUS_TINTS = {Status.MISSING: "#f9d9c8", Status.PARTIAL: "#fbeec2", Status.LATE: "#f3e0b5", Status.ON_TIME: "#d5ecdf"}
 STYLED_CELLS = 20_000  # past this a plain table: styling every cell of a national grid costs seconds
 
 
@@ -274,9 +272,9 @@ def tinted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame | Styler:
 
     def tint(value: object) -> str:
         text = str(value)
-        if "(hạn " in text:  # not due yet: nothing to flag
+        if NOT_DUE_MARK in text:  # not due yet: nothing to flag
             return ""
-        colour = next((c for word, c in STATUS_TINTS.items() if text.startswith(word)), None)
+        colour = next((c for s, c in STATUS_TINTS.items() if text.startswith(STATUS_LABELS[s])), None)
         return f"background-color: {colour}" if colour else ""
 
     return frame.style.map(tint, subset=columns)
