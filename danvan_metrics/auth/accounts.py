@@ -22,7 +22,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -52,10 +52,13 @@ LEGACY_FIELDS = ("failed", "locked_until")  # the per-account lock-out of earlie
 class Role(StrEnum):
     VIEWER = "viewer"
     EDITOR = "editor"
+    REVIEWER = "reviewer"  # approves or returns uploads under a reporting regime, for its units only
     ADMIN = "admin"
 
 
-ROLE_LABELS: dict[str, str] = {Role.VIEWER: "người xem", Role.EDITOR: "biên tập viên", Role.ADMIN: "quản trị"}
+ROLE_LABELS: dict[str, str] = {
+    Role.VIEWER: "người xem", Role.EDITOR: "biên tập viên", Role.REVIEWER: "người duyệt", Role.ADMIN: "quản trị",
+}  # fmt: skip
 
 
 class AccountError(Exception):
@@ -83,6 +86,13 @@ class Account:
         if self.disabled or self.role not in (Role.EDITOR, Role.ADMIN):
             return False
         return self.role == Role.ADMIN or not self.units or unit_id in self.units
+
+    def may_review_for(self, unit_and_ancestors: Collection[str]) -> bool:
+        """Whether this account may approve or return figures of a unit (given with its district and
+        province, so a reviewer limited to a province covers its communes)."""
+        if self.disabled or self.role not in (Role.REVIEWER, Role.ADMIN):
+            return False
+        return self.role == Role.ADMIN or not self.units or any(u in self.units for u in unit_and_ancestors)
 
 
 @dataclass(frozen=True, slots=True)

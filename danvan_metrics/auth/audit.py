@@ -1,4 +1,4 @@
-"""The audit trail: who signed in (or failed to), uploaded, retracted or changed an account, and when."""
+"""The audit trail: who signed in (or failed to), uploaded, retracted, reviewed or changed an account, and when."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ class Action(StrEnum):
     RETRACT = "retract"
     ACCOUNT = "account"
     REGIME = "regime"
+    APPROVE = "approve"
+    RETURN = "return"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -28,6 +30,8 @@ ACTION_LABELS: dict[str, str] = {
     Action.RETRACT: "Rút lại",
     Action.ACCOUNT: "Tài khoản",
     Action.REGIME: "Chế độ báo cáo",
+    Action.APPROVE: "Duyệt",
+    Action.RETURN: "Trả lại",
 }
 
 

@@ -75,6 +75,17 @@ def adopt(home: Path) -> Path | None:
         return _move_old_files(home)
 
 
+def _old_columns(conn: duckdb.DuckDBPyConnection, table: str, wanted: list[str]) -> list[str]:
+    """The wanted columns the old table has: an old store predates later columns (review), which stay unset."""
+    have = {
+        row[0]
+        for row in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()
+    }
+    return [column for column in wanted if column in have]
+
+
 def _read_old(home: Path) -> dict[str, Any]:
     """What the old files hold, read before the record's write begins (the old database opened read-only)."""
     found: dict[str, Any] = {"uploads": [], "rows": [], "audit": [], "synthetic": None, "accounts": []}
@@ -84,9 +95,8 @@ def _read_old(home: Path) -> dict[str, Any]:
         try:
             tables = {row[0] for row in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             if "uploads" in tables:
-                found["uploads"] = _dicts(
-                    conn, f"SELECT {', '.join(_UPLOAD_COLUMNS)} FROM uploads ORDER BY uploaded_at"
-                )
+                columns = ", ".join(_old_columns(conn, "uploads", _UPLOAD_COLUMNS))
+                found["uploads"] = _dicts(conn, f"SELECT {columns} FROM uploads ORDER BY uploaded_at")
                 found["rows"] = _dicts(
                     conn,
                     f"SELECT {', '.join(_ROW_COLUMNS)} FROM observations WHERE upload_id IS NOT NULL ORDER BY obs_id",

@@ -48,6 +48,13 @@ uploads = sa.Table(
     sa.Column("retracted_by", sa.String(64)),
     sa.Column("retracted_at", sa.DateTime),
     sa.Column("choices", sa.Text),
+    # Review (migration 0004): NULL for an upload no regime covers; else "pending", "approved" or
+    # "returned", under `regime_id`, decided by `reviewed_by` at `reviewed_at` (a return says why).
+    sa.Column("review", sa.String(16)),
+    sa.Column("regime_id", sa.String(64)),
+    sa.Column("reviewed_by", sa.String(64)),
+    sa.Column("reviewed_at", sa.DateTime),
+    sa.Column("review_comment", sa.Text),
 )  # fmt: skip
 
 # The archived file itself, byte for byte, so every server can hand it back (the home keeps a copy too).

@@ -17,6 +17,7 @@ from danvan_metrics.record import engine, schema
 
 KIND_COMMIT = "commit"
 KIND_RETRACT = "retract"
+KIND_REVIEW = "review"  # an upload approved or returned: its figures may change which is current
 KIND_AUDIT = "audit"
 KIND_ACCOUNT = "account"
 KIND_META = "meta"  # the record's own settings (which kind of data it holds): nothing to copy

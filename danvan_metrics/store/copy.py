@@ -35,7 +35,7 @@ class Changes:
     uploads: pa.Table
     rows: pa.Table
     audit: pa.Table
-    figures_changed_at: dt.datetime | None  # the newest commit or retraction among the changes
+    figures_changed_at: dt.datetime | None  # the newest commit, retraction or review among the changes
 
     @property
     def last_audit_id(self) -> int | None:
@@ -67,7 +67,7 @@ def read_changes(connection: sa.Connection, since: int, audit_since: int) -> Cha
         sa.select(log.c.kind, log.c.upload_id).where(log.c.version > since, log.c.version <= version)
     ).all()
     everything = any(kind == transactions.KIND_ALL for kind, _ in found) or since == 0
-    figure_kinds = (transactions.KIND_COMMIT, transactions.KIND_RETRACT)
+    figure_kinds = (transactions.KIND_COMMIT, transactions.KIND_RETRACT, transactions.KIND_REVIEW)
     changed_at = connection.execute(
         sa.select(sa.func.max(log.c.happened_at)).where(
             log.c.version > (0 if everything else since), log.c.version <= version, log.c.kind.in_(figure_kinds)
@@ -78,9 +78,7 @@ def read_changes(connection: sa.Connection, since: int, audit_since: int) -> Cha
         ids = [str(i) for i in connection.execute(sa.select(up.c.upload_id)).scalars()]
         new = ids
     else:
-        ids = sorted(
-            {str(u) for kind, u in found if u and kind in (transactions.KIND_COMMIT, transactions.KIND_RETRACT)}
-        )
+        ids = sorted({str(u) for kind, u in found if u and kind in figure_kinds})
         new = sorted({str(u) for kind, u in found if u and kind == transactions.KIND_COMMIT})
     uploads = _fetch(connection, sa.select(up).where(up.c.upload_id.in_(ids)), up) if ids else _empty(up)
     figures = (

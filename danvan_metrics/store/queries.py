@@ -2,7 +2,7 @@
 
 One named function each, SQL inside: plain arguments in, a pandas DataFrame out. Values reach
 DuckDB only as bound parameters. Pages never hold SQL; they call these (through `ui`'s cache).
-The catalog, unit, summary, log and reporting questions live in their own `*_queries` modules and stay
+The catalog, unit, summary, log, reporting and review questions live in their own `*_queries` modules and stay
 importable from here, so callers keep asking ``queries.<name>(store, …)``.
 """
 
@@ -20,6 +20,7 @@ from danvan_metrics.store.catalog_queries import metric, metrics, sources
 from danvan_metrics.store.connection import Store
 from danvan_metrics.store.log_queries import audit_log, dump, dump_batches, upload_log
 from danvan_metrics.store.reporting_queries import known_ids, reporting_units, submissions
+from danvan_metrics.store.review_queries import pending_uploads, review_figures, review_uploads, unit_ancestors
 from danvan_metrics.store.summary_queries import coverage_by_province, last_updated, metrics_with_figures, store_summary
 from danvan_metrics.store.unit_queries import (
     current_units,
@@ -39,6 +40,7 @@ __all__ = [  # the figure questions, then those of the other modules
     "coverage_by_province", "last_updated", "metrics_with_figures", "store_summary",
     "audit_log", "dump", "dump_batches", "upload_log",
     "known_ids", "reporting_units", "submissions",
+    "pending_uploads", "review_figures", "review_uploads", "unit_ancestors",
 ]  # fmt: skip
 
 # Columns every figure-level result carries, so tables and charts can always cite.
@@ -50,6 +52,10 @@ _FIGURE_COLUMNS = """
     o.source_id, s.title AS source_title, s.publisher AS source_publisher,
     s.published AS source_published, o.source_quote, o.note, o.upload_id
 """
+
+# What a figure question reads: approved (current) figures only, or with those waiting for review in
+# place of what they would replace, each marked by ``pending`` (schema.sql). Named here, never taken from input.
+_SHOWN = {False: "current_marked", True: "current_with_pending"}
 
 _GRANULARITY = """
     CASE
@@ -67,7 +73,12 @@ def _units_param(units: Sequence[str] | None) -> list[str] | None:
 
 
 def compare(
-    store: Store, metric_id: str, units: Sequence[str] | None = None, period: Period | None = None
+    store: Store,
+    metric_id: str,
+    units: Sequence[str] | None = None,
+    period: Period | None = None,
+    *,
+    pending: bool = False,
 ) -> pd.DataFrame:
     """One row per unit for one metric: its figure for ``period``, or its latest figure.
 
@@ -76,16 +87,17 @@ def compare(
         metric_id: a catalog id.
         units: unit ids to keep; None keeps every unit with a figure.
         period: keep only figures over exactly this period; None takes each unit's latest.
+        pending: show figures waiting for review in place of the approved ones they would replace.
 
     Returns:
         Rows sorted by value (largest first) with value, qualifier, parts, period, source
-        and quote, and ``same_period``: True when every row covers the same period.
+        and quote, ``pending`` (waiting for review), and ``same_period``: True when every row covers the same period.
     """
     return fetch(
         store,
         f"""
         WITH chosen AS (
-            SELECT * FROM current_observations o
+            SELECT * FROM {_SHOWN[pending]} o
             WHERE o.metric_id = $metric
               AND ($units::VARCHAR[] IS NULL OR list_contains($units::VARCHAR[], o.unit_id))
               AND ($start::DATE IS NULL OR (o.period_start = $start::DATE AND o.period_end = $end::DATE))
@@ -94,7 +106,7 @@ def compare(
             -- than a window over every figure of the metric, and the joins below then touch one row per unit.
             SELECT arg_max(obs_id, (period_end, period_start)) AS obs_id FROM chosen GROUP BY unit_id
         ), picked AS (
-            SELECT {_FIGURE_COLUMNS}
+            SELECT {_FIGURE_COLUMNS}, o.pending
             FROM chosen o
             SEMI JOIN latest l ON l.obs_id = o.obs_id
             JOIN units u ON u.unit_id = o.unit_id
@@ -114,15 +126,16 @@ def compare(
     )
 
 
-def periods(store: Store, metric_id: str) -> pd.DataFrame:
-    """The periods a metric has figures for, newest first, with how many units each covers."""
+def periods(store: Store, metric_id: str, *, pending: bool = False) -> pd.DataFrame:
+    """The periods a metric has figures for (``pending``: waiting ones too), newest first, with how many
+    units each covers."""
     return fetch(
         store,
-        """
+        f"""
         SELECT period_start, period_end, any_value(period_label) AS period_label,
                count(DISTINCT unit_id) AS n_units,
                strftime(period_start, '%Y-%m-%d') || '..' || strftime(period_end, '%Y-%m-%d') AS period_key
-        FROM current_observations
+        FROM {_SHOWN[pending]}
         WHERE metric_id = $metric
         GROUP BY period_start, period_end
         ORDER BY period_end DESC, period_start DESC
@@ -131,16 +144,16 @@ def periods(store: Store, metric_id: str) -> pd.DataFrame:
     )
 
 
-def trend(store: Store, metric_id: str, units: Sequence[str] | None = None) -> pd.DataFrame:
-    """A metric's figures over time for the chosen units, oldest first.
+def trend(store: Store, metric_id: str, units: Sequence[str] | None = None, *, pending: bool = False) -> pd.DataFrame:
+    """A metric's figures over time for the chosen units, oldest first (``pending``: as in `compare`).
 
     ``granularity`` says whether each figure covers a calendar year, a quarter or another span.
     """
     return fetch(
         store,
         f"""
-        SELECT {_FIGURE_COLUMNS}, {_GRANULARITY} AS granularity
-        FROM current_observations o
+        SELECT {_FIGURE_COLUMNS}, o.pending, {_GRANULARITY} AS granularity
+        FROM {_SHOWN[pending]} o
         JOIN units u ON u.unit_id = o.unit_id
         LEFT JOIN sources s ON s.source_id = o.source_id
         WHERE o.metric_id = $metric

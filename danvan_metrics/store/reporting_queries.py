@@ -48,11 +48,15 @@ def submissions(
     store: Store, units: Sequence[str], metrics: Sequence[str], periods: Sequence[tuple[dt.date, dt.date]]
 ) -> pd.DataFrame:
     """When each unit first sent each metric for one of ``periods`` (exact start and end), in a
-    committed upload (a retracted one no longer counts). Columns: unit_id, metric_id, first_at, last_at."""
+    committed upload (a retracted one no longer counts), and the review state and comment of the latest
+    such upload ('' when no regime covered it). Columns: unit_id, metric_id, first_at, last_at, review,
+    review_comment."""
     return fetch(
         store,
         """
-        SELECT o.unit_id, o.metric_id, min(u.uploaded_at) AS first_at, max(u.uploaded_at) AS last_at
+        SELECT o.unit_id, o.metric_id, min(u.uploaded_at) AS first_at, max(u.uploaded_at) AS last_at,
+               arg_max(coalesce(u.review, ''), (u.uploaded_at, u.upload_id)) AS review,
+               arg_max(coalesce(u.review_comment, ''), (u.uploaded_at, u.upload_id)) AS review_comment
         FROM observations o
         JOIN uploads u ON u.upload_id = o.upload_id AND u.status = 'committed'
         WHERE list_contains($units::VARCHAR[], o.unit_id)
@@ -70,7 +74,6 @@ def submissions(
 
 def known_ids(store: Store) -> tuple[set[str], set[str]]:
     """The catalog's metric ids and the registry's unit ids: what a regime file may name."""
-    with store.connect() as conn:
-        metrics = {str(row[0]) for row in conn.execute("SELECT metric_id FROM metrics").fetchall()}
-        units = {str(row[0]) for row in conn.execute("SELECT unit_id FROM units").fetchall()}
-    return metrics, units
+    metrics = fetch(store, "SELECT metric_id FROM metrics")["metric_id"]
+    units = fetch(store, "SELECT unit_id FROM units")["unit_id"]
+    return set(metrics.astype(str).tolist()), set(units.astype(str).tolist())

@@ -1,12 +1,14 @@
 -- Which version of each figure is current, for the keys in temp table `affected` (dropped at the end):
 -- a figure from a committed (not retracted) upload beats a curated one; among uploads the latest wins.
+-- An upload under review counts only once approved: a pending or returned correction leaves the
+-- approved figure (or the curated one) in force.
 -- The winners keep every column: the unit-ordered copy below is filled from them, without a second scan.
 CREATE OR REPLACE TEMP TABLE winners AS
 SELECT o.*
 FROM observations o
 JOIN affected a USING (unit_id, metric_id, period_start, period_end)
 LEFT JOIN uploads u ON u.upload_id = o.upload_id
-WHERE o.upload_id IS NULL OR u.status = 'committed'
+WHERE o.upload_id IS NULL OR (u.status = 'committed' AND coalesce(u.review, 'approved') = 'approved')
 QUALIFY row_number() OVER (
     PARTITION BY o.unit_id, o.metric_id, o.period_start, o.period_end
     ORDER BY (o.upload_id IS NOT NULL) DESC, o.recorded_at DESC, o.obs_id DESC) = 1;

@@ -5,7 +5,8 @@ DELETE FROM uploads WHERE upload_id IN (SELECT upload_id FROM changed_ids);
 INSERT INTO uploads BY NAME
 SELECT upload_id, sha256, file_name, archive_path, uploaded_by, CAST(uploaded_at AS TIMESTAMP) AS uploaded_at,
        CAST(rows_added AS INTEGER) AS rows_added, CAST(rows_replaced AS INTEGER) AS rows_replaced, status,
-       retracted_by, CAST(retracted_at AS TIMESTAMP) AS retracted_at, choices
+       retracted_by, CAST(retracted_at AS TIMESTAMP) AS retracted_at, choices,
+       review, regime_id, reviewed_by, CAST(reviewed_at AS TIMESTAMP) AS reviewed_at, review_comment
 FROM incoming_uploads;
 -- An upload is the source of its figures: the units' report, sent as a file by an editor on a day.
 -- Cited as what it is ("Báo cáo của đơn vị (tệp q1.xlsx, bien.tap tải lên), 02/12/2026"), not by a login alone.

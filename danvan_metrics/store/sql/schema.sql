@@ -58,6 +58,40 @@ CREATE TABLE IF NOT EXISTS uploads (
 );
 -- The units an editor chose for ambiguous names in the preview ("“Đa Krông” là pre-d467"); added later.
 ALTER TABLE uploads ADD COLUMN IF NOT EXISTS choices VARCHAR;
+-- Review under a reporting regime (record migration 0004): NULL when no regime covers the upload, else
+-- 'pending', 'approved' or 'returned'. Only approved figures become current (recompute_current.sql).
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS review VARCHAR;
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS regime_id VARCHAR;
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS reviewed_by VARCHAR;
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS reviewed_at TIMESTAMP;
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS review_comment VARCHAR;
+
+-- Figures still waiting for review that would replace what is current once approved: the latest
+-- pending version of each key, unless a newer upload is already in force. Shown only when a person
+-- asks for them, and then always marked "chưa duyệt" (`pending`).
+CREATE OR REPLACE VIEW pending_observations AS
+SELECT p.* FROM (
+    SELECT o.* FROM observations o
+    JOIN uploads u ON u.upload_id = o.upload_id AND u.status = 'committed' AND u.review = 'pending'
+    QUALIFY row_number() OVER (
+        PARTITION BY o.unit_id, o.metric_id, o.period_start, o.period_end
+        ORDER BY o.recorded_at DESC, o.obs_id DESC) = 1
+) p
+LEFT JOIN observations c
+  ON c.is_current AND c.unit_id = p.unit_id AND c.metric_id = p.metric_id
+ AND c.period_start = p.period_start AND c.period_end = p.period_end
+WHERE c.obs_id IS NULL OR c.upload_id IS NULL OR c.recorded_at < p.recorded_at;
+-- What charts show: approved figures only (`current_marked`), or with the pending ones in their place.
+CREATE OR REPLACE VIEW current_marked AS
+SELECT *, FALSE AS pending FROM observations WHERE is_current;
+CREATE OR REPLACE VIEW current_with_pending AS
+SELECT c.*, FALSE AS pending FROM observations c
+WHERE c.is_current AND NOT EXISTS (
+    SELECT 1 FROM pending_observations p
+    WHERE p.unit_id = c.unit_id AND p.metric_id = c.metric_id
+      AND p.period_start = c.period_start AND p.period_end = c.period_end)
+UNION ALL
+SELECT p.*, TRUE AS pending FROM pending_observations p;
 
 -- Who did what and when: sign-ins (and failures), uploads, retractions, account changes.
 CREATE TABLE IF NOT EXISTS audit (
