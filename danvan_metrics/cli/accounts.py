@@ -75,10 +75,12 @@ def add_commands(sub: Any) -> None:
     )  # fmt: skip
     add.add_argument("name", help="sign-in name: 2–40 characters a–z, 0–9, '.', '_' or '-'")
     add.add_argument("--role", choices=[r.value for r in accounts.Role], required=True,
-                     help="viewer (look only), editor (upload, retract own uploads) or admin (everything)")  # fmt: skip
+                     help="viewer (look only), editor (upload, retract own uploads), reviewer (approve or return "
+                     "uploads under a reporting regime) or admin (everything)")  # fmt: skip
     add.add_argument("--email", help="e-mail the organisation's identity provider signs this person in with (SSO)")
     add.add_argument("--units", nargs="*", metavar="UNIT_ID",
-                     help="limit an editor to these unit ids (default: every unit)")  # fmt: skip
+                     help="limit an editor (or a reviewer) to these unit ids; a reviewer limited to a province or "
+                     "district reviews its communes (default: every unit)")  # fmt: skip
     actions.add_parser("list", help="list accounts with role, units and state")
     for name, text in (("disable", "stop an account from signing in"), ("enable", "let a disabled account sign in"),
                        ("passwd", "set a new password (prompt or one line of stdin)")):  # fmt: skip

@@ -89,12 +89,13 @@ def _cmd_remind(args: argparse.Namespace) -> int:
     if args.dry_run or config.smtp_url() is None:
         found = reminders.reminders(store, soon_days=args.days)
         why = "--dry-run" if args.dry_run else "DANVAN_SMTP_URL chưa đặt"
-        print(
-            f"Không gửi thư nào ({why}). {len(found)} tài khoản có báo cáo quá hạn hoặc đến hạn trong {args.days} ngày:"
-        )
+        print(f"Không gửi thư nào ({why}). {len(found)} tài khoản có báo cáo quá hạn hoặc đến hạn trong "
+              f"{args.days} ngày, hoặc tệp chờ duyệt:")  # fmt: skip
         for item in found:
             address = item.email or "(chưa có địa chỉ thư)"
-            print(f"{item.account}\t{address}\t{len(item.items)} báo cáo, {item.overdue} quá hạn")
+            what = f"{len(item.waiting)} tệp chờ duyệt" if item.waiting else (
+                f"{len(item.items)} báo cáo, {item.overdue} quá hạn")  # fmt: skip
+            print(f"{item.account}\t{address}\t{what}")
         return 0
     try:
         sent, found = reminders.send_reminders(store, soon_days=args.days)
@@ -119,7 +120,10 @@ def add_commands(sub: Any) -> None:
     status.add_argument("--cycle", help="a period: 2026-Q1, or 2026 for a yearly regime (default: the latest due)")
     status.add_argument("--json", action="store_true", help="one JSON object per unit")
     status.set_defaults(func=_cmd_status)
-    remind = commands.add_parser("remind", help="e-mail each editor what their units owe (DANVAN_SMTP_URL)")
+    remind = commands.add_parser(
+        "remind",
+        help="e-mail each editor what their units owe, and each reviewer what waits for review (DANVAN_SMTP_URL)",
+    )
     remind.add_argument("--days", type=int, default=7, help="also remind of deadlines within this many days (7)")
     remind.add_argument("--dry-run", action="store_true", help="list who would be reminded, send nothing")
     remind.set_defaults(func=_cmd_remind)

@@ -5,6 +5,7 @@ check  validate the curated data against the source documents
 user   manage sign-in accounts (`cli.accounts`)
 ingest, uploads, retract  quarterly files in, the upload log, withdrawing one (`cli.uploads`)
 cycles  reporting regimes and who has reported for a cycle (`cli.cycles`)
+review  approve or return uploads under a regime (`cli.review`)
 rebuild, backup, restore  the read store from the record; copies of the SQLite record (`cli.record`)
 registry build  regenerate data/registry from the reference lists
 export  a chart as PNG or SVG, or a slide deck (PowerPoint, PDF) for a meeting
@@ -22,14 +23,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from danvan_metrics.auth import accounts as account_store
-from danvan_metrics.cli import accounts, cycles, data, demo, export, record, registry, uploads
+from danvan_metrics.cli import accounts, cycles, data, demo, export, record, registry, review, uploads
 from danvan_metrics.cli.output import visible
 from danvan_metrics.record.engine import RecordUnavailableError
 from danvan_metrics.store.connection import MixedDataError, StoreBusyError, StoreUnavailableError
 
 __all__ = ["build_parser", "main", "visible"]
 # Each group adds its commands in this order, the order --help lists them in.
-GROUPS = (data, accounts, uploads, cycles, record, registry, export, demo)
+GROUPS = (data, accounts, uploads, cycles, review, record, registry, export, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,6 +40,7 @@ def status_table(
             "Tình trạng": [label(r) for r in rows],
             "Số ngày muộn/quá hạn": [r.days_late for r in rows],
             "Chỉ tiêu còn thiếu": [_names(r.missing_metrics, metric_names) for r in rows],
+            "Lý do trả lại": [r.review_comment or "" for r in rows],
             "Nộp lúc": [moment(r.submitted_at) for r in rows],
             "Hạn nộp": [moment(r.deadline) for r in rows],
         }
@@ -52,8 +53,8 @@ def chosen(rows: Sequence[UnitStatus], province: str | None = None, statuses: Se
 
 
 def follow_up(rows: Sequence[UnitStatus]) -> list[UnitStatus]:
-    """The units to chase: not reported, partly reported, or late — most overdue first."""
-    chased = [r for r in rows if r.status in FOLLOW_UP and (r.overdue or r.status is Status.LATE)]
+    """The units to chase: not reported, partly reported, returned, or late (reviewed or not) — most overdue first."""
+    chased = [r for r in rows if (r.status in FOLLOW_UP and (r.overdue or r.status is Status.LATE)) or r.days_late > 0]
     return sorted(chased, key=lambda r: (-r.days_late, r.province_name or "", r.unit_name))
 
 
@@ -95,5 +96,6 @@ def due_table(items: Sequence[Due], metric_names: Mapping[str, str]) -> pd.DataF
             "Đơn vị": [d.status.unit_name for d in items],
             "Tình trạng": [label(d.status) for d in items],
             "Chỉ tiêu còn thiếu": [_names(d.status.missing_metrics, metric_names) for d in items],
+            "Lý do trả lại": [d.status.review_comment or "" for d in items],
         }
     )

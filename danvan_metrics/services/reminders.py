@@ -2,8 +2,9 @@
 
 E-mail goes only through the organisation's own mail server, and only when ``DANVAN_SMTP_URL`` is
 set (`core.config.smtp_url`); without it nothing is sent, and ``cycles remind`` says so. A
-reminder goes to each active editor with an e-mail address whose units have a report missing or
-partial that is overdue or due within ``soon_days``.
+reminder goes to each active editor with an e-mail address whose units have a report missing,
+partial or returned that is overdue or due within ``soon_days``, and to each active reviewer with
+uploads waiting for their review.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ class ReminderError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Reminder:
-    """What one editor's units owe: overdue or due within the window."""
+    """What one editor's units owe (overdue or due within the window), or what waits for one reviewer."""
 
     account: str
     email: str | None
     items: tuple[book.Due, ...]
+    waiting: tuple[str, ...] = ()  # for a reviewer: "q3.xlsx (xa, 02/10/2026 09:15): Phường Ba Đình"
 
     @property
     def overdue(self) -> int:
@@ -49,10 +51,20 @@ class Reminder:
 
 
 def reminders(store: Store, today: dt.date | None = None, soon_days: int = SOON_DAYS) -> list[Reminder]:
-    """One reminder per active editor whose units owe a report overdue or due within ``soon_days``."""
+    """One reminder per active editor whose units owe a report overdue or due within ``soon_days``,
+    and per active reviewer with uploads waiting for their review."""
+    from danvan_metrics.services import review  # after writes: review builds on it
+
     day = today or book.now_in_vietnam().date()
     found: list[Reminder] = []
     for account in accounts.list_accounts(store.home):
+        if not account.disabled and account.role == Role.REVIEWER:
+            queue = review.queue_for(store, account.name)
+            waiting = tuple(f"{r.file_name} ({r.uploaded_by}, {format_datetime(r.uploaded_at)}): {r.unit_names}"
+                            for r in queue.itertuples(index=False))  # fmt: skip
+            if waiting:
+                found.append(Reminder(account.name, account.email, (), waiting))
+            continue
         if account.disabled or account.role != Role.EDITOR or not account.units:
             continue  # admins and unrestricted editors follow the status page
         owed = book.owed_soon(book.due_for(store, set(account.units), day), day, soon_days)
@@ -66,13 +78,22 @@ def compose(reminder: Reminder, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = reminder.email or ""
+    if reminder.waiting:
+        message["Subject"] = f"[danvan] {len(reminder.waiting)} tệp số liệu chờ bạn duyệt"
+        lines = [f"Kính gửi {reminder.account},", "", "Các tệp sau đang chờ bạn duyệt:", ""]
+        lines += [f"- {text}" for text in reminder.waiting]
+        lines += ["", "Mở trang “Duyệt số liệu” để xem, so sánh và duyệt hoặc trả lại.", "",
+                  "Thư gửi tự động từ danvan."]  # fmt: skip
+        message.set_content("\n".join(lines))
+        return message
     overdue = f", {reminder.overdue} đã quá hạn" if reminder.overdue else ""
     message["Subject"] = f"[danvan] Nhắc hạn nộp báo cáo: {len(reminder.items)} báo cáo cần nộp{overdue}"
     lines = [f"Kính gửi {reminder.account},", "", "Các báo cáo sau của đơn vị được giao còn chưa nộp đủ:", ""]
     for item in reminder.items:
         missing = ", ".join(item.status.missing_metrics)
+        why = f"; lý do trả lại: {item.status.review_comment}" if item.status.review_comment else ""
         lines.append(f"- {item.regime.name} — {item.cycle.label} — {item.status.unit_name}: {label(item.status)}; "
-                     f"hạn nộp {format_datetime(item.cycle.deadline)}; còn thiếu: {missing}")  # fmt: skip
+                     f"hạn nộp {format_datetime(item.cycle.deadline)}; còn thiếu: {missing or '–'}{why}")  # fmt: skip
     lines += ["", "Mở trang “Tải lên số liệu” để tải mẫu đã điền sẵn và nộp báo cáo.", "", "Thư gửi tự động từ danvan."]
     message.set_content("\n".join(lines))
     return message

@@ -35,6 +35,8 @@ from danvan_metrics.ingest.read import read_upload
 from danvan_metrics.ingest.table import RawTable, UploadRejected
 from danvan_metrics.ingest.unit_lookup import UnitResolver
 from danvan_metrics.ingest.validate import Context, validate, warnings_for
+from danvan_metrics.reporting import book
+from danvan_metrics.reporting.regimes import Regime
 from danvan_metrics.store import queries, sql
 from danvan_metrics.store.connection import Store
 
@@ -62,6 +64,7 @@ class Preview:
     replaced: dict[int, StoredFigure] = field(default_factory=dict)  # file row -> figure it replaces
     duplicate_of: PriorUpload | None = None
     choices: dict[str, str] = field(default_factory=dict)  # ambiguous name as written -> unit chosen in the preview
+    regime: Regime | None = None  # the reporting regime the upload falls under: it will wait for review
 
     @property
     def ambiguous(self) -> dict[str, tuple[str, ...]]:
@@ -131,6 +134,7 @@ def prepare(
     context = Context(metrics=metrics, resolver=resolver, today=today or dt.date.today(), choices=picked,
                       successors=functools.partial(_successor_names, store))  # fmt: skip
     validation = validate(table, context)
+    validation.rows, regime = book.as_reported(store, validation.rows)  # a regime's cut-off period, if any
     stored, previous = _stored_for(store, validation.rows)
     # Warnings compare rows with the stored figures: add them without validating every row a second time.
     context = dataclasses.replace(context, stored=stored, previous=previous)
@@ -141,7 +145,7 @@ def prepare(
     duplicate = PriorUpload(prior[0], prior[1], prior[2]) if prior else None
     kept = {r.unit_id for r in validation.rows}
     used = {text: unit_id for text, unit_id in (choices or {}).items() if unit_id in kept}
-    return Preview(name, digest, len(data), table, validation, replaced, duplicate, used)
+    return Preview(name, digest, len(data), table, validation, replaced, duplicate, used, regime)
 
 
 def choices_text(choices: Mapping[str, str]) -> str:

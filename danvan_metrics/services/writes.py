@@ -11,7 +11,8 @@ Who may do what:
 - retract an upload: an admin, or the editor who made it (still active, still an editor);
 - add accounts, set passwords, (dis)able accounts: the `Operator` at the server's console, or an
   active admin; anyone may set their own password;
-- define (or redefine) a reporting regime: the `Operator` or an active admin.
+- define (or redefine) a reporting regime: the `Operator` or an active admin;
+- approve or return an upload under a regime: see `review` (a reviewer within their units, or an admin).
 The `Operator` (someone with a shell on the server, who can read the state directory anyway) may
 also load uploads into a synthetic store, for the demo and the benchmark; never into real data.
 """
@@ -31,6 +32,7 @@ from danvan_metrics.auth.accounts import Account, Role
 from danvan_metrics.auth.audit import Action
 from danvan_metrics.ingest.issues import Issue
 from danvan_metrics.record import schema, transactions
+from danvan_metrics.reporting import book
 from danvan_metrics.reporting.regimes import Regime
 from danvan_metrics.services.uploads import (
     Preview,
@@ -148,6 +150,8 @@ def commit_upload(store: Store, actor: Actor, preview: Preview, data: bytes, *, 
         raise UploadError("Tệp còn lỗi: chưa ghi số liệu nào.")
     if sha256_of(data) != preview.sha256:
         raise UploadError("Nội dung tệp đã thay đổi sau khi xem trước; hãy tải lên lại.")
+    # Under a regime it waits for review (one defined since the preview counts too).
+    regime = preview.regime or book.covering_regime(store, preview.validation.rows)
     path = archive(store, data, preview.file_name)
     _fault("after_archive")
     now = dt.datetime.now()  # microseconds order versions: the later commit is the current one
@@ -156,6 +160,8 @@ def commit_upload(store: Store, actor: Actor, preview: Preview, data: bytes, *, 
     note = f"{len(preview.validation.rows)} dòng ({channel})"
     if preview.choices:
         note += " · " + choices_text(preview.choices)
+    if regime:
+        note += f" · chờ duyệt ({regime.name})"
     faults = {"before_commit": lambda: _fault("before_commit"), "after_commit": lambda: _fault("after_commit")}
     with transactions.write(store.home, transactions.KIND_COMMIT, upload_id, **faults) as record:
         uploads = schema.uploads
@@ -173,6 +179,7 @@ def commit_upload(store: Store, actor: Actor, preview: Preview, data: bytes, *, 
                 archive_path=str(path.relative_to(store.home)), uploaded_by=by, uploaded_at=now,
                 rows_added=preview.rows_added, rows_replaced=preview.rows_replaced, status="committed",
                 choices=choices_text(preview.choices) or None,
+                review="pending" if regime else None, regime_id=regime.regime_id if regime else None,
             )
         )  # fmt: skip
         if rows:
