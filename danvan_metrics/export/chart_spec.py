@@ -22,7 +22,7 @@ class CompareSpec:
 
     ``units`` None compares every unit with a figure; ``period`` None takes each unit's latest;
     ``highlight`` is "Đơn vị của tôi"; ``view`` is the compact view (`views.ScaleView` value)
-    chosen for many units.
+    chosen for many units; ``pending``: figures waiting for review shown too, marked "chưa duyệt".
     """
 
     metric_id: str
@@ -30,15 +30,17 @@ class CompareSpec:
     period: Period | None = None
     highlight: str | None = None
     view: str | None = None
+    pending: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class TrendSpec:
-    """The "Xu hướng" chart: one metric over time; ``units`` None draws every unit (capped)."""
+    """The "Xu hướng" chart: one metric over time; ``units`` None draws every unit (capped); ``pending`` as above."""
 
     metric_id: str
     units: tuple[str, ...] | None = None
     highlight: str | None = None
+    pending: bool = False
 
 
 ChartSpec = CompareSpec | TrendSpec
@@ -57,5 +59,7 @@ def slide_for(store: Store, spec: ChartSpec) -> slides.Slide:
     """
     if isinstance(spec, CompareSpec):
         units = list(spec.units) if spec.units else None
-        return slides.compare_slide(store, spec.metric_id, units, spec.period, spec.highlight, spec.view)
-    return slides.trend_slide(store, spec.metric_id, list(spec.units) if spec.units else None, spec.highlight)
+        return slides.compare_slide(store, spec.metric_id, units, spec.period, spec.highlight, spec.view,
+                                    pending=spec.pending)  # fmt: skip
+    return slides.trend_slide(store, spec.metric_id, list(spec.units) if spec.units else None, spec.highlight,
+                              pending=spec.pending)  # fmt: skip

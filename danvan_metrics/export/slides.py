@@ -31,6 +31,7 @@ DEFAULT_TITLE = "Số liệu dân vận chính quyền"
 COMPARE_TITLE = "So sánh đơn vị: {metric}"
 TREND_TITLE = "Xu hướng: {metric}"
 PROFILE_TITLE = "{category}: {metric}"
+PENDING_TITLE = " (có số liệu chưa duyệt)"
 PROFILE_DECK_TITLE = "Hồ sơ số liệu: {unit}"
 PROFILE_PEERS = "{unit} và các đơn vị cùng tỉnh có số liệu cùng kỳ"
 PROFILE_NEIGHBOURS = "{unit} và {shown} đơn vị xếp gần nhất trong {total} đơn vị cùng tỉnh, cùng kỳ"
@@ -115,6 +116,8 @@ def compare_slide(
     period: Period | None = None,
     highlight: str | None = None,
     view: str | None = None,
+    *,
+    pending: bool = False,
 ) -> Slide:
     """The "So sánh đơn vị" chart: one metric across units, as the page draws it.
 
@@ -125,6 +128,7 @@ def compare_slide(
         period: only figures over exactly this period; None takes each unit's latest.
         highlight: the unit drawn in orange ("Đơn vị của tôi").
         view: with many units, the compact view (`views.ScaleView`) the page shows.
+        pending: figures waiting for review too, marked "chưa duyệt" on the chart and in the title.
 
     Raises:
         DeckError: unknown metric or unit, or no figure to show.
@@ -132,7 +136,7 @@ def compare_slide(
     metric = _metric(store, metric_id)
     if units is not None:
         _check_units(store, [*units, *([highlight] if highlight else [])])
-    frame = queries.compare(store, metric_id, units, period)
+    frame = queries.compare(store, metric_id, units, period, pending=pending)
     if frame.empty:
         raise DeckError(NO_FIGURES.format(metric=metric.name_vi))
     frame = selection.with_distinct_names(frame, selection.distinct_names(queries.units_with_figures(store)))
@@ -142,11 +146,17 @@ def compare_slide(
     figure = _finish(store, shown.figure, note)
     name: tuple[str, ...] = ("so-sanh", metric.name_vi, _units_part(frame, units), period.key() if period else LATEST)
     name += (SCALE_VIEW_LABELS[shown.view],) if shown.view else ()
-    return Slide(COMPARE_TITLE.format(metric=metric.name_vi), figure, note, _citations(frame), name)
+    title = COMPARE_TITLE.format(metric=metric.name_vi) + _pending_mark(frame)
+    return Slide(title, figure, note, _citations(frame), name + (("chua-duyet",) if _pending_mark(frame) else ()))
 
 
 def trend_slide(
-    store: Store, metric_id: str, units: Sequence[str] | None = None, highlight: str | None = None
+    store: Store,
+    metric_id: str,
+    units: Sequence[str] | None = None,
+    highlight: str | None = None,
+    *,
+    pending: bool = False,
 ) -> Slide:
     """The "Xu hướng" chart: one metric over time for the chosen units (None: every unit).
 
@@ -162,7 +172,7 @@ def trend_slide(
     with_figures = queries.units_with_figures(store)
     with_metric = with_figures[with_figures["unit_id"].isin(queries.metric_unit_ids(store, metric_id))]
     chosen = selection.trend_selection(with_metric, list(units or []), highlight, registry=queries.units(store))
-    frame = queries.trend(store, metric_id, chosen.unit_ids)
+    frame = queries.trend(store, metric_id, chosen.unit_ids, pending=pending)
     if frame.empty:
         raise DeckError(NO_FIGURES.format(metric=metric.name_vi))
     frame = selection.with_distinct_names(frame, selection.distinct_names(with_figures))
@@ -173,7 +183,8 @@ def trend_slide(
     figure = _finish(store, charts.build_trend_figure(frame, metric, highlight), note)
     years = f"{pd.Timestamp(frame['period_start'].min()).year}-{pd.Timestamp(frame['period_end'].max()).year}"
     name = ("xu-huong", metric.name_vi, _units_part(frame, units), years)
-    return Slide(TREND_TITLE.format(metric=metric.name_vi), figure, note, _citations(frame), name)
+    title = TREND_TITLE.format(metric=metric.name_vi) + _pending_mark(frame)
+    return Slide(title, figure, note, _citations(frame), name + (("chua-duyet",) if _pending_mark(frame) else ()))
 
 
 def profile_slides(store: Store, unit_id: str) -> list[Slide]:
@@ -241,6 +252,11 @@ def chart_deck(slides: Sequence[Slide], title: str = DEFAULT_TITLE, subtitle: st
 
 
 # Helpers
+
+
+def _pending_mark(frame: pd.DataFrame) -> str:
+    """What a title adds when a figure on the slide still waits for review: never mixed in silently."""
+    return PENDING_TITLE if "pending" in frame and bool(frame["pending"].fillna(False).any()) else ""
 
 
 def _metric(store: Store, metric_id: str) -> Metric:

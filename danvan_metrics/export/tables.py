@@ -44,6 +44,7 @@ EXPORT_HEADERS: dict[str, str] = {
     "source_title": "Nguồn",
     "source_quote": "Trích dẫn nguyên văn",
     "note": "Ghi chú",
+    "pending": "Tình trạng duyệt",  # only in files made with figures waiting for review shown
 }
 _DATE_COLUMNS = ("period_start", "period_end")
 _NUMBER_COLUMNS = ("value", "numerator", "denominator")
@@ -114,7 +115,8 @@ def export_frame(frame: pd.DataFrame, metric_names: Mapping[str, str] | None = N
     Returns:
         One row per input row, with the columns of ``EXPORT_HEADERS`` the input can fill, in
         that order. "Chỉ tiêu" is kept (empty if no name is known) whenever "Mã chỉ tiêu" is.
-        The qualifier is shown as a sign ("≥", ">", "~", …); an exact figure has none.
+        The qualifier is shown as a sign ("≥", ">", "~", …); an exact figure has none. When a row
+        still waits for review, "Tình trạng duyệt" says "chưa duyệt" on it.
     """
     source = frame.reset_index(drop=True)
     out = pd.DataFrame(index=source.index)
@@ -127,6 +129,9 @@ def export_frame(frame: pd.DataFrame, metric_names: Mapping[str, str] | None = N
             out[header] = pd.Series([to_date(v) for v in source[column]], index=source.index, dtype=object)
         elif column in _NUMBER_COLUMNS:
             out[header] = pd.to_numeric(source[column], errors="coerce").astype("float64")
+        elif column == "pending":
+            if bool(source[column].fillna(False).any()):  # approved-only files keep their columns as before
+                out[header] = ["chưa duyệt" if bool(p) else "" for p in source[column].fillna(False)]
         elif column == "qualifier":
             out[header] = [None if _is_missing(q) else QUALIFIER_SYMBOLS.get(q, q).strip() for q in source[column]]
         else:

@@ -13,8 +13,15 @@ import plotly.graph_objects as go
 from danvan_metrics.core.formats import format_figure, format_measure, format_parts
 from danvan_metrics.core.model import Direction, Metric
 from danvan_metrics.figures.charts.axes import gutter, value_axis
-from danvan_metrics.figures.charts.labels import figure_label, parts_noun
-from danvan_metrics.figures.charts.notes import BOUNDS_NOTE, MIXED_PERIOD_WARNING, add_notes, coloured, notes_margin
+from danvan_metrics.figures.charts.labels import figure_label, parts_noun, pending_flags
+from danvan_metrics.figures.charts.notes import (
+    BOUNDS_NOTE,
+    MIXED_PERIOD_WARNING,
+    PENDING_NOTE,
+    add_notes,
+    coloured,
+    notes_margin,
+)
 from danvan_metrics.figures.charts.text import LINE_HEIGHT, NBSP, PART, line_count, text_width, wrap_text
 from danvan_metrics.figures.charts.theme import (
     BAR_LABEL,
@@ -48,6 +55,11 @@ def _bar_colours(frame: pd.DataFrame, metric: Metric, stats: GroupStats | None, 
         else:
             colours.append(BLUE if (float(value) - stats.median) * sign >= 0 else SKY)
     return colours
+
+
+def _pattern(bound: bool, pending: bool) -> str:
+    """A bar's fill pattern: a grid for a figure waiting for review, hatching for a bound, none otherwise."""
+    return "+" if pending else "/" if bound else ""
 
 
 def _name_lines(name: str, mine: bool) -> str:
@@ -95,7 +107,9 @@ def build_compare_figure(
     """A horizontal bar per unit, best on top, for one metric.
 
     A rate reads on a 0–100 % axis. Each bar carries its figure: inside its end (white) or past
-    it (dark), wherever it fits on a phone. A hatched bar (a bound or an estimate: "> 15.590
+    it (dark), wherever it fits on a phone. A figure still waiting for review (shown only when asked)
+    is faded with a grid pattern, reads "chưa duyệt" on its label, and a note names the style.
+    A hatched bar (a bound or an estimate: "> 15.590
     triệu đồng") and a zero (drawn as a stub at 0) carry theirs dark on a white box instead.
 
     Args:
@@ -113,6 +127,7 @@ def build_compare_figure(
     names = [f"<b>{name} ★</b>" if me else str(name) for name, me in zip(ordered["unit_name"], mine, strict=True)]
     ticks = [_name_lines(str(name), me) for name, me in zip(ordered["unit_name"], mine, strict=True)]
     bounds = [q != "=" for q in ordered["qualifier"]]
+    pending = pending_flags(ordered)  # waiting for review: a grid pattern, faded, and "chưa duyệt" on the label
     colours = _bar_colours(ordered, metric, stats, highlight)
     left, right = gutter([line for tick in ticks for line in tick.split("<br>")]), 40
     plot_width = PHONE_WIDTH - left - right
@@ -125,8 +140,8 @@ def build_compare_figure(
     shown = [text for text, _ in fitted]
     # Hatched and zero bars carry their label as an annotation (below); an empty bar carries none.
     places = [
-        "none" if pd.isna(v) or v == 0 or bound else place
-        for v, bound, (_, place) in zip(values, bounds, fitted, strict=True)
+        "none" if pd.isna(v) or v == 0 or bound or wait else place
+        for v, bound, wait, (_, place) in zip(values, bounds, pending, fitted, strict=True)
     ]
     noun = parts_noun(metric)
     custom = list(
@@ -162,7 +177,12 @@ def build_compare_figure(
             textfont={"size": BASE_FONT_SIZE},
             marker={
                 "color": colours,
-                "pattern": {"shape": ["/" if bound else "" for bound in bounds], "fgcolor": "white", "solidity": 0.25},
+                "pattern": {
+                    "shape": [_pattern(bound, wait) for bound, wait in zip(bounds, pending, strict=True)],
+                    "fgcolor": "white",
+                    "solidity": 0.25,
+                },  # fmt: skip
+                "opacity": [0.55 if wait else 1.0 for wait in pending],
             },
             customdata=custom,
             hovertemplate=hover,
@@ -178,10 +198,10 @@ def build_compare_figure(
                 customdata=[custom[i] for i in zeros], hovertemplate=hover, showlegend=False, cliponaxis=False,
             )
         )  # fmt: skip
-    for i, (value, bound, (text, place)) in enumerate(zip(values, bounds, fitted, strict=True)):
-        if pd.isna(value) or not (bound or value == 0):
+    for i, (value, bound, wait, (text, place)) in enumerate(zip(values, bounds, pending, fitted, strict=True)):
+        if pd.isna(value) or not (bound or wait or value == 0):
             continue
-        # White text on white hatching does not read: these labels are dark, on a white box.
+        # White text on white hatching (or a faded bar) does not read: these labels are dark, on a white box.
         inside = value != 0 and place == "inside"
         anchor = "right" if inside == (value >= 0) else "left"
         figure.add_annotation(
@@ -194,6 +214,8 @@ def build_compare_figure(
         notes.append(MIXED_PERIOD_WARNING)
     if any(bounds):
         notes.append(BOUNDS_NOTE)
+    if any(pending):
+        notes.append(PENDING_NOTE)
     # The reference lines are named in the notes: a label beside its line would cover a bar's label.
     if metric.target is not None:
         figure.add_vline(x=metric.target, line={"color": GREEN, "dash": "dash", "width": 2})

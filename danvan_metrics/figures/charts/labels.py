@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from danvan_metrics.core.formats import format_figure, format_number, format_parts
+from danvan_metrics.core.formats import format_figure, format_number, format_parts, is_missing
 from danvan_metrics.core.model import Metric
 from danvan_metrics.figures.groups import Position
 
 MY_UNIT_LABEL = "Đơn vị của tôi"
+PENDING_LABEL = "chưa duyệt"  # on every figure still waiting for review, wherever it is shown
 
 
 def parts_noun(metric: Metric) -> str:
@@ -27,7 +28,22 @@ def figure_label(row: pd.Series, metric: Metric, with_period: bool) -> str:
         label += f" · {parts}"
     if with_period:
         label += f" · {row['period_label']}"
+    if is_pending(row):
+        label += f" · {PENDING_LABEL}"
     return label
+
+
+def is_pending(row: pd.Series) -> bool:
+    """Whether a figure is still waiting for review (shown only when a reader asked for those)."""
+    value = row.get("pending", False)
+    return False if is_missing(value) else bool(value)
+
+
+def pending_flags(frame: pd.DataFrame) -> list[bool]:
+    """`is_pending` for every row of ``frame``; all False when it has no ``pending`` column."""
+    if "pending" not in frame:
+        return [False] * len(frame)
+    return [False if is_missing(p) else bool(p) for p in frame["pending"]]
 
 
 def position_text(position: Position, metric: Metric) -> str:

@@ -19,6 +19,8 @@ from danvan_metrics.figures.charts.theme import BASE_FONT_SIZE, GAP, NOTES, NOTE
 
 MIXED_PERIOD_WARNING = "⚠ Các số liệu không cùng kỳ: không so sánh trực tiếp được"
 BOUNDS_NOTE = "Cột gạch chéo: số liệu là cận (trên, từ … trở lên) hoặc ước tính"
+PENDING_NOTE = "▦ Cột ô lưới, mờ: số liệu chưa duyệt (đang chờ người duyệt, chưa được tính chính thức)"
+PENDING_TREND_NOTE = "◯ Điểm rỗng: số liệu chưa duyệt (đang chờ người duyệt, chưa được tính chính thức)"
 SINGLE_POINT_NOTE = "Mỗi đơn vị mới có một số liệu: chưa có chuỗi để xem xu hướng"
 
 

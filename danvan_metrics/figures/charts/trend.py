@@ -8,9 +8,9 @@ import plotly.graph_objects as go
 from danvan_metrics.core.formats import format_figure, format_measure, format_parts
 from danvan_metrics.core.model import Metric
 from danvan_metrics.figures.charts.axes import gutter, tick_labels, value_axis
-from danvan_metrics.figures.charts.labels import MY_UNIT_LABEL, parts_noun
+from danvan_metrics.figures.charts.labels import MY_UNIT_LABEL, PENDING_LABEL, parts_noun, pending_flags
 from danvan_metrics.figures.charts.legend import legend_entries, legend_height, legend_share
-from danvan_metrics.figures.charts.notes import SINGLE_POINT_NOTE, add_notes, notes_margin
+from danvan_metrics.figures.charts.notes import PENDING_TREND_NOTE, SINGLE_POINT_NOTE, add_notes, notes_margin
 from danvan_metrics.figures.charts.theme import (
     BASE_FONT_SIZE,
     GAP,
@@ -21,6 +21,13 @@ from danvan_metrics.figures.charts.theme import (
     SERIES_COLOURS,
     set_layout,
 )
+
+
+def _symbol(qualifier: str, pending: bool) -> str:
+    """A figure's marker: a filled circle; a bound a hollow diamond; a figure waiting for review a hollow circle."""
+    if pending:
+        return "circle-open"
+    return "circle" if qualifier == "=" else "diamond-open"
 
 
 def build_trend_figure(frame: pd.DataFrame, metric: Metric, highlight: str | None = None) -> go.Figure:
@@ -64,6 +71,7 @@ def build_trend_figure(frame: pd.DataFrame, metric: Metric, highlight: str | Non
                 legendgroup=str(unit_id),
             )
         )
+        waiting = pending_flags(group)
         joinable = len(group) > 1 and group["granularity"].nunique() == 1 and group["granularity"].iloc[0] != "other"
         labels = [
             " · ".join(
@@ -72,15 +80,17 @@ def build_trend_figure(frame: pd.DataFrame, metric: Metric, highlight: str | Non
                     format_figure(v, metric.unit, metric.decimals, q),
                     format_parts(n, d, noun),
                     str(p),
+                    PENDING_LABEL if w else "",
                 )
                 if part
             )
-            for v, q, n, d, p in zip(
+            for v, q, n, d, p, w in zip(
                 group["value"],
                 group["qualifier"],
                 group["numerator"],
                 group["denominator"],
                 group["period_label"],
+                waiting,
                 strict=True,
             )
         ]
@@ -94,7 +104,7 @@ def build_trend_figure(frame: pd.DataFrame, metric: Metric, highlight: str | Non
                 marker={
                     "color": colour,
                     "size": 12,
-                    "symbol": ["circle" if q == "=" else "diamond-open" for q in group["qualifier"]],
+                    "symbol": [_symbol(q, w) for q, w in zip(group["qualifier"], waiting, strict=True)],
                     "line": {"width": 2, "color": colour},
                 },
                 line={"color": colour, "width": 2},
@@ -105,6 +115,12 @@ def build_trend_figure(frame: pd.DataFrame, metric: Metric, highlight: str | Non
         )
     single = not frame.empty and bool((frame.groupby("unit_id").size() <= 1).all())
     notes = [SINGLE_POINT_NOTE] if single else []
+    if any(pending_flags(frame)):  # waiting for review: open markers, in the legend, the notes and each hover
+        notes.append(PENDING_TREND_NOTE)
+        figure.add_trace(
+            go.Scatter(x=[None], y=[None], mode="markers", name=f"Số liệu {PENDING_LABEL}", hoverinfo="skip",
+                       marker={"symbol": "circle-open", "size": 12, "color": "#555555", "line": {"width": 2}})
+        )  # fmt: skip
     add_notes(figure, notes, left)
     if metric.target is not None:
         figure.add_hline(
