@@ -13,6 +13,7 @@ from danvan_metrics.store.connection import MixedDataError, StoreBusyError, Stor
 from danvan_metrics.ui import auth as ui_auth
 from danvan_metrics.ui import cache, presentation, questions, widgets
 from danvan_metrics.ui import reporting as ui_reporting
+from danvan_metrics.ui import review as ui_review
 from danvan_metrics.ui import slides as ui_slides
 
 st.set_page_config(page_title=APP_TITLE, page_icon="📊", layout="wide")
@@ -29,6 +30,7 @@ SIGN_IN_PAGE = st.Page("pages/sign_in.py", title="Đăng nhập", icon=":materia
 ACCOUNT_PAGE = st.Page("pages/sign_in.py", title="Tài khoản", icon=":material/person:", url_path="dang-nhap")
 REPORTING_PAGE = st.Page("pages/reporting_status.py", title="Tình hình nộp báo cáo", icon=":material/fact_check:",
                          url_path="tinh-hinh-nop-bao-cao")  # fmt: skip
+REVIEW_PAGE = st.Page("pages/review.py", title="Duyệt số liệu", icon=":material/rule:", url_path="duyet-so-lieu")
 AUDIT_PAGE = st.Page("pages/audit_log.py", title="Nhật ký", icon=":material/history:", url_path="nhat-ky")
 
 try:
@@ -37,6 +39,7 @@ try:
     work = [
         UPLOAD_PAGE,
         REPORTING_PAGE,
+        *([REVIEW_PAGE] if ui_auth.is_reviewer(account) else []),
         *([AUDIT_PAGE] if ui_auth.is_admin(account) else []),
         ACCOUNT_PAGE if account else SIGN_IN_PAGE,
     ]
@@ -50,6 +53,7 @@ try:
     ui_slides.st_export_failures()  # a download that failed since the last run says so here
     ui_auth.st_account_box(store)
     ui_reporting.st_reminder_badge(account)
+    ui_review.st_review_badge(account)
     presentation.st_presentation_frame()
     if config.demo_mode():  # synthetic figures: every page says so, in the page and in every chart
         st.warning(DEMO_PAGE_NOTE)

@@ -17,13 +17,14 @@ chosen = compare_page.st_selection(units, names)
 
 # 2. Data
 metric = questions.metric(chosen.metric_id)
-frame = questions.compare(chosen.metric_id, chosen.members, chosen.period)
+frame = questions.compare(chosen.metric_id, chosen.members, chosen.period, pending=chosen.pending)
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)
     st.stop()
 members = None if chosen.members is None else tuple(chosen.members)
 frame = cache.derived(
-    ("named", chosen.metric_id, members, chosen.period_key), lambda: selection.with_distinct_names(frame, names)
+    ("named", chosen.metric_id, members, chosen.period_key, chosen.pending),
+    lambda: selection.with_distinct_names(frame, names),
 )
 registry = questions.units() if analysis.needs_scale_view(len(frame)) else None
 
@@ -31,15 +32,15 @@ registry = questions.units() if analysis.needs_scale_view(len(frame)) else None
 if not bool(frame["same_period"].all()):
     st.warning(messages.MIXED_PERIODS)
 view_choice = compare_page.st_view_choice(len(frame))
-shared = ("compare", chosen.metric_id, members, chosen.period_key, chosen.mine, view_choice)
+shared = ("compare", chosen.metric_id, members, chosen.period_key, chosen.mine, view_choice, chosen.pending)
 shown = cache.built(shared, lambda: views.compare_view(frame, metric, registry, chosen.mine, view_choice))
 for note in shown.notes:
     st.info(note)
-name_parts = ["so-sanh", metric.name_vi, chosen.period_key or "moi-nhat"]
+name_parts = ["so-sanh", metric.name_vi, chosen.period_key or "moi-nhat", *(["chua-duyet"] if chosen.pending else [])]
 name_parts += [messages.SCALE_VIEW_LABELS[shown.view]] if shown.view else []
 cards.st_chart(shown.figure, key="compare_chart", frame=frame, name_parts=name_parts, shared=shared)
 view = shown.view.value if shown.view else None
-spec = CompareSpec(chosen.metric_id, units_of(chosen.members), chosen.period, chosen.mine, view)
+spec = CompareSpec(chosen.metric_id, units_of(chosen.members), chosen.period, chosen.mine, view, chosen.pending)
 ui_slides.st_chart_exports(spec, key="compare_export", name_parts=name_parts)
 compare_page.st_rank_note(shown.stats, metric, len(frame))
 

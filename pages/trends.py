@@ -19,6 +19,8 @@ metric_id = widgets.st_metric_select(key="trend_metric", container=left)
 picked = widgets.st_filter("Đơn vị", list(names), key="trend_units", param="don_vi", labels=names, container=right,
                            placeholder="Tất cả đơn vị có số liệu")  # fmt: skip
 
+pending = widgets.st_pending_switch(key="trend_pending")
+
 # 2. Data
 metric = questions.metric(metric_id)
 mine = widgets.my_unit()
@@ -26,7 +28,7 @@ with_metric = units[units["unit_id"].isin(questions.metric_unit_ids(metric_id))]
 chosen = selection.trend_selection(with_metric, picked, mine, registry=questions.units())
 if chosen.note:
     st.info(chosen.note)
-frame = questions.trend(metric_id, chosen.unit_ids)
+frame = questions.trend(metric_id, chosen.unit_ids, pending=pending)
 if frame.empty:
     st.info(messages.NO_FIGURES_FOR_FILTER)
     st.stop()
@@ -35,13 +37,13 @@ frame = selection.with_distinct_names(frame, names)
 # 3. Figure
 if bool((frame.groupby("unit_id").size() <= 1).all()):
     st.info(messages.SINGLE_POINT)
-name_parts = ["xu-huong", metric.name_vi]
+name_parts = ["xu-huong", metric.name_vi, *(["chua-duyet"] if pending else [])]
 cards.st_chart(build_trend_figure(frame, metric, mine), key="trend_chart", frame=frame, name_parts=name_parts)
-ui_slides.st_chart_exports(TrendSpec(metric_id, units_of(chosen.unit_ids), mine), key="trend_export",
+ui_slides.st_chart_exports(TrendSpec(metric_id, units_of(chosen.unit_ids), mine, pending), key="trend_export",
                            name_parts=name_parts)  # fmt: skip
 st.caption(
     "Mỗi điểm đặt ở ngày cuối kỳ của số liệu; vạch mờ cho biết kỳ đó dài bao lâu (quý, năm, nhiệm kỳ). "
-    "Điểm rỗng hình thoi: số liệu là cận hoặc ước tính."
+    "Điểm rỗng hình thoi: số liệu là cận hoặc ước tính; điểm tròn rỗng: số liệu chưa duyệt."
 )
 
 # 4. The figures behind the chart

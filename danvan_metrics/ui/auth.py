@@ -108,6 +108,10 @@ def is_editor(account: Account | None) -> bool:
     return account is not None and account.role in (Role.EDITOR, Role.ADMIN)
 
 
+def is_reviewer(account: Account | None) -> bool:
+    return account is not None and account.role in (Role.REVIEWER, Role.ADMIN)
+
+
 def is_admin(account: Account | None) -> bool:
     return account is not None and account.role == Role.ADMIN
 

@@ -12,7 +12,7 @@ from danvan_metrics.core.formats import format_number
 from danvan_metrics.core.model import Metric, Period
 from danvan_metrics.figures import analysis, groups, views
 from danvan_metrics.ui import questions
-from danvan_metrics.ui.widgets import my_unit, st_filter, st_metric_select, st_url_select
+from danvan_metrics.ui.widgets import my_unit, st_filter, st_metric_select, st_pending_switch, st_url_select
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class Selection:
     members: list[str] | None  # None: every unit
     period_key: str  # "" : each unit's latest figure
     mine: str | None
+    pending: bool = False  # figures waiting for review shown too, marked "chưa duyệt"
 
     @property
     def period(self) -> Period | None:
@@ -36,7 +37,8 @@ def st_selection(units: pd.DataFrame, names: dict[str, str]) -> Selection:
     group = st_url_select("Nhóm so sánh", list(groups.GROUP_LABELS), key="compare_group", param="nhom",
                           default=groups.Group.ALL, format_func=groups.GROUP_LABELS.__getitem__,
                           container=middle)  # fmt: skip
-    periods = questions.periods(metric_id)
+    pending = st_pending_switch(key="compare_pending")
+    periods = questions.periods(metric_id, pending=pending)
     period_names = {"": "Mới nhất của mỗi đơn vị"} | {
         p.period_key: f"{p.period_label} · {format_number(p.n_units)} đơn vị" for p in periods.itertuples()
     }
@@ -51,7 +53,7 @@ def st_selection(units: pd.DataFrame, names: dict[str, str]) -> Selection:
     if group in (groups.Group.PROVINCE, groups.Group.KIND) and not mine:
         st.info("Chọn **Đơn vị của tôi** ở thanh bên để so sánh với các đơn vị cùng tỉnh hoặc cùng loại.")
     members = groups.group_members(units, str(group), mine, picked)
-    return Selection(metric_id, members, period_key or "", mine)
+    return Selection(metric_id, members, period_key or "", mine, pending)
 
 
 def st_view_choice(n_units: int) -> str | None:

@@ -39,6 +39,8 @@ figures = question(queries.figures)
 coverage = question(queries.coverage)
 coverage_by_province = question(queries.coverage_by_province)
 
+pending_uploads = question(queries.pending_uploads)
+
 # Logs
 upload_log = question(queries.upload_log)
 audit_log = question(queries.audit_log)

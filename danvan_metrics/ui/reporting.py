@@ -77,11 +77,12 @@ def st_regime_note(regime: Regime, cycle: Cycle) -> None:
 
 
 def st_counts(rows: list[UnitStatus]) -> None:
-    """One figure per status, with how many units must report."""
+    """How many units must report, and how many have each status some unit has."""
     tally = counts(rows)
-    columns = st.columns(len(Status) + 1)
+    shown = [s for s in Status if tally[s] or s is Status.MISSING]  # the statuses some unit has (and "chưa nộp")
+    columns = st.columns(len(shown) + 1)
     columns[0].metric("Đơn vị phải báo cáo", formats.format_number(len(rows)))
-    for column, status in zip(columns[1:], Status, strict=True):
+    for column, status in zip(columns[1:], shown, strict=True):
         column.metric(STATUS_LABELS[status].capitalize(), formats.format_number(tally[status]))
 
 
@@ -198,13 +199,14 @@ def due_for(store: Store, units: tuple[str, ...] | None, day: dt.date) -> list[b
 
 
 def prefill_rows(items: list[book.Due]) -> list[Prefilled]:
-    """The template rows for these reports: each unit's missing metrics for its cycle's period."""
+    """The template rows for these reports: each unit's missing metrics (a returned report: all) for its cycle."""
     rows: list[Prefilled] = []
     for item in items:
         start = item.cycle.period_start
         quarter = None if item.cycle.key == str(start.year) else (start.month - 1) // 3 + 1
+        owed = item.status.missing_metrics or (item.regime.metrics if item.status.status is Status.RETURNED else ())
         rows += [Prefilled(item.status.unit_id, item.status.unit_name, item.status.province_name, start.year,
-                           quarter, metric) for metric in item.status.missing_metrics]  # fmt: skip
+                           quarter, metric) for metric in owed]  # fmt: skip
     return rows
 
 
@@ -226,6 +228,9 @@ def st_my_reports(store: Store, account: Account) -> None:
     overdue = sum(1 for d in owed if d.status.overdue)
     if overdue:
         st.warning(f"{formats.format_number(overdue)} báo cáo đã quá hạn mà chưa nộp đủ.")
+    for item in (d for d in owed if d.status.status is Status.RETURNED):
+        st.error(f"**Bị trả lại** — {md_text(item.status.unit_name)}, {md_text(item.regime.name)}, {item.cycle.label}: "
+                 f"“{md_text(item.status.review_comment or '')}”. Hãy sửa và tải lên lại tệp đã sửa.")  # fmt: skip
     st.dataframe(views.due_table(owed, names), hide_index=True, width="stretch")
     cycles_owed = {(d.regime.regime_id, d.cycle.key): d for d in owed}
 
@@ -256,12 +261,16 @@ def st_reminder_badge(account: Account | None) -> None:
         late = sum(1 for d in owed if d.status.overdue)
         when = "quá hạn" if late == len(owed) else "quá hạn hoặc sắp đến hạn"
         st.sidebar.warning(
-            f"⏰ {formats.format_number(len(owed))} báo cáo của đơn vị bạn {when}: xem “Tải lên số liệu”."
+            f"{formats.format_number(len(owed))} báo cáo của đơn vị bạn {when}: xem “Tải lên số liệu”.",
+            icon=":material/schedule:",  # Streamlit's own icon font: an emoji may lack a font on the intranet PC
         )
 
 
 # Cell tints by status (light Okabe–Ito hues; the words stay, so colour is never the only cue).
-STATUS_TINTS = {Status.MISSING: "#f9d9c8", Status.PARTIAL: "#fbeec2", Status.LATE: "#f3e0b5", Status.ON_TIME: "#d5ecdf"}
+STATUS_TINTS = {
+    Status.MISSING: "#f9d9c8", Status.PARTIAL: "#fbeec2", Status.LATE: "#f3e0b5", Status.ON_TIME: "#d5ecdf",
+    Status.RETURNED: "#f6d0d6", Status.PENDING: "#e4e2f3", Status.APPROVED: "#c9e7d3",
+}  # fmt: skip
 STYLED_CELLS = 20_000  # past this a plain table: styling every cell of a national grid costs seconds
 
 

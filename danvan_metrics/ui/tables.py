@@ -5,6 +5,7 @@ Each takes query rows and returns a frame with Vietnamese headers and Vietnamese
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,7 @@ from danvan_metrics.core.dates import REFORM_DAY
 from danvan_metrics.core.formats import format_date, format_datetime, format_figure, format_measure, format_parts
 from danvan_metrics.core.model import Metric
 from danvan_metrics.figures.charts import parts_noun
+from danvan_metrics.figures.charts.labels import pending_flags
 from danvan_metrics.figures.groups import GroupStats
 
 
@@ -33,6 +35,11 @@ def figures_table(frame: pd.DataFrame, with_unit: bool = False) -> pd.DataFrame:
         ],
         "Tử số/mẫu số": [format_parts(n, d) for n, d in zip(frame["numerator"], frame["denominator"], strict=True)],
         "Kỳ số liệu": frame["period_label"],
+    }
+    waiting = pending_flags(frame)
+    if any(waiting):  # shown only when asked for, and then on every such row
+        columns["Tình trạng duyệt"] = ["chưa duyệt" if w else "" for w in waiting]
+    columns |= {
         "Nguồn": [
             f"{t} ({format_date(p)})" for t, p in zip(frame["source_title"], frame["source_published"], strict=True)
         ],
@@ -70,6 +77,9 @@ def compare_table(frame: pd.DataFrame, metric: Metric, stats: GroupStats | None)
             "Kỳ số liệu": frame["period_label"],
         }
     )
+    waiting = pending_flags(frame)
+    if any(waiting):  # shown only when asked for, and then on every such row
+        table["Tình trạng duyệt"] = ["chưa duyệt" if w else "" for w in waiting]
     if stats is not None:
         table["Hạng"] = [f"{r}/{stats.n}" for r in frame["rank"]]
         table["So với tốt nhất"] = [_signed(g, metric) for g in frame["gap_best"]]
@@ -101,11 +111,34 @@ def uploads_table(log: pd.DataFrame, *, for_file: bool = False) -> pd.DataFrame:
             "Thêm mới": log["rows_added"],
             "Thay thế": log["rows_replaced"],
             "Trạng thái": [
-                "đang dùng" if s == "committed" else f"đã rút lại bởi {b} lúc {format_datetime(t)}"
-                for s, b, t in zip(log["status"], log["retracted_by"], log["retracted_at"], strict=True)
+                _upload_state(s, b, t, r, rb, c)
+                for s, b, t, r, rb, c in zip(
+                    log["status"],
+                    log["retracted_by"],
+                    log["retracted_at"],
+                    log["review"],
+                    log["reviewed_by"],
+                    log["review_comment"],
+                    strict=True,
+                )  # fmt: skip
             ],
         }
     )
+
+
+def _upload_state(
+    status: str, by: object, at: dt.datetime | None, review: object, reviewer: object, comment: object
+) -> str:
+    """ "đang dùng", "chờ duyệt", "đã duyệt (tinh)", "trả lại (tinh): lý do", "đã rút lại bởi … lúc …"."""
+    if status != "committed":
+        return f"đã rút lại bởi {by} lúc {format_datetime(at)}"
+    if review == "pending":
+        return "chờ duyệt"
+    if review == "approved":
+        return f"đã duyệt ({reviewer})"
+    if review == "returned":
+        return f"trả lại ({reviewer}): {comment}"
+    return "đang dùng"
 
 
 # The audit trail's "Chi tiết" holds whole sentences: give it the room a grid cell has.

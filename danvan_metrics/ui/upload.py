@@ -73,9 +73,9 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
     digest = uploads.sha256_of(data)
     done = st.session_state.get(DONE_KEY)
     if done and done[0] == digest:
-        st.success(
-            f"Đã ghi {done[2]} số liệu từ tệp {md_text(file_name)} (mã tải lên **{done[1]}**). Các biểu đồ đã cập nhật."
-        )
+        then = ("Số liệu **chờ duyệt**: được tính trên biểu đồ sau khi người duyệt đồng ý." if done[3]
+                else "Các biểu đồ đã cập nhật.")  # fmt: skip
+        st.success(f"Đã ghi {done[2]} số liệu từ tệp {md_text(file_name)} (mã tải lên **{done[1]}**). {then}")
         return
     choices: dict[str, str] = st.session_state.setdefault(CHOICES_KEY, {}).setdefault(digest, {})
     cached = st.session_state.get(PREVIEW_KEY)
@@ -111,6 +111,10 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
     st.success(
         f"Tệp hợp lệ: **{preview.rows_added}** số liệu mới, **{preview.rows_replaced}** số liệu thay thế số đang lưu."
     )
+    if preview.regime is not None:
+        st.info(f"Tệp thuộc chế độ báo cáo “{md_text(preview.regime.name)}”: sau khi ghi, số liệu **chờ duyệt** và "
+                "chỉ được tính trên biểu đồ khi người duyệt đồng ý. Kỳ số liệu ghi theo thời điểm chốt số liệu của "
+                "chế độ (cột “Kỳ”).")  # fmt: skip
     if preview.warnings:
         st.warning(f"{len(preview.warnings)} lưu ý (không chặn việc ghi):")
         st_issues(preview.warnings, key="upload_warnings", file_name=file_name)
@@ -124,7 +128,7 @@ def st_preview_and_commit(data: bytes, file_name: str, account: Account) -> None
         except (writes.WriteRefused, uploads.UploadError, RecordUnavailableError) as refused:
             st.error(str(refused))
             return
-        st.session_state[DONE_KEY] = (digest, upload_id, len(preview.validation.rows))
+        st.session_state[DONE_KEY] = (digest, upload_id, len(preview.validation.rows), preview.regime is not None)
         st.session_state.pop(PREVIEW_KEY, None)
         st.rerun()
 

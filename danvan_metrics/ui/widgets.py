@@ -176,3 +176,23 @@ def st_filter(
     """A multiselect filter kept in the URL; nothing chosen means every option (said by ``placeholder``)."""
     return st_url_multiselect(label, list(options), key=key, param=param, container=container,
                               format_func=labels.__getitem__ if labels else str, placeholder=placeholder)  # fmt: skip
+
+
+def st_pending_switch(*, key: str, container: Any = None) -> bool:
+    """ "Hiện cả số liệu chờ duyệt" (``?cho_duyet=1``), offered only while some upload waits for review.
+
+    Off by default: charts count approved figures only; on, the waiting ones are drawn marked "chưa duyệt".
+    """
+    waiting = questions.pending_uploads()
+    if not waiting:
+        st.session_state.pop(key, None)
+        sync_url("cho_duyet", None)
+        return False
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get("cho_duyet") == "1"
+    on = (container or st).toggle(
+        f"Hiện cả số liệu chờ duyệt ({format_number(waiting)} tệp)", key=key,
+        help="Mặc định chỉ tính số liệu đã duyệt. Bật để xem cả số liệu đang chờ duyệt, luôn ghi rõ “chưa duyệt”.",
+    )  # fmt: skip
+    sync_url("cho_duyet", "1" if on else None)
+    return bool(on)
