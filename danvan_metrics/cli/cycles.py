@@ -14,7 +14,7 @@ from typing import Any
 
 from danvan_metrics.cli.output import fail
 from danvan_metrics.reporting import book
-from danvan_metrics.reporting.regimes import FREQUENCY_LABELS, RegimeError
+from danvan_metrics.reporting.regimes import FREQUENCY_LABELS, PERIOD_EXAMPLES, RegimeError
 from danvan_metrics.reporting.status import STATUS_LABELS, counts, label
 from danvan_metrics.store.connection import open_store
 
@@ -64,7 +64,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
         try:
             cycle = book.pick_cycle(regime, args.cycle)
         except ValueError:
-            example = "2026-Q1" if regime.frequency == "quarterly" else "2026"
+            example = PERIOD_EXAMPLES[regime.frequency]
             return fail(f"Kỳ “{args.cycle}” không phải một kỳ của chế độ {regime.regime_id} (ví dụ {example}).", 1)
         rows = book.cycle_status(store, regime, cycle)
         if args.json:

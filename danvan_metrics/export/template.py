@@ -15,13 +15,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from danvan_metrics.export.tables import neutralise, xml_safe
+from danvan_metrics.ingest.periods import HALF_LABELS
 from danvan_metrics.ingest.table import CHOICE_SEPARATOR, TEMPLATE_COLUMNS
 
 HEADER_HELP: dict[str, str] = {
     "ma_don_vi": "Mã đơn vị (chọn trong danh sách) hoặc mã thống kê",
     "ten_don_vi": "Tên đơn vị (có thể bỏ trống nếu đã ghi mã)",
     "nam": "Năm, ví dụ 2026",
-    "quy": "Quý 1–4 (hoặc I–IV); để trống nếu là số liệu cả năm",
+    "quy": "Quý 1–4 (hoặc I–IV); “6 tháng đầu năm” / “6 tháng cuối năm” nếu nửa năm; để trống nếu cả năm",
     "ma_chi_tieu": "Mã chỉ tiêu (chọn trong danh sách)",
     "gia_tri": "Giá trị; tỷ lệ ghi theo %, ví dụ 91,94",
     "tu_so": "Tử số (chỉ với tỷ lệ), ví dụ 217",
@@ -36,7 +37,8 @@ INSTRUCTIONS: tuple[str, ...] = (
     "2. Giữ nguyên dòng tiêu đề (ma_don_vi, ten_don_vi, nam, quy, ma_chi_tieu, gia_tri, tu_so, mau_so, ghi_chu).",
     "3. Đơn vị: chọn trong danh sách (mã · tên · tỉnh, thành phố) lấy từ trang “Danh mục đơn vị”, hoặc ghi tên;",
     "   nếu ghi cả mã và tên thì phải khớp nhau.",
-    "4. Kỳ: cột nam là năm; cột quy là 1–4 (hoặc I–IV, “Quý 2”); để trống quy nếu là số liệu cả năm.",
+    "4. Kỳ: cột nam là năm; cột quy là 1–4 (hoặc I–IV, “Quý 2”), hoặc “6 tháng đầu năm” / “6 tháng cuối năm” "
+    "nếu là số liệu nửa năm; để trống quy nếu là số liệu cả năm.",
     "5. Chỉ tiêu: chọn trong danh sách (mã · tên) lấy từ trang “Danh mục chỉ tiêu”.",
     "6. Số viết kiểu Việt Nam (91,94; 15.590) hoặc kiểu quốc tế (91.94), nhưng thống nhất trong cả tệp.",
     "   Số như 1.234 mà không có dấu thập phân nào khác trong tệp sẽ bị coi là không rõ: hãy viết 1234.",
@@ -55,7 +57,7 @@ class Prefilled:
     unit_name: str
     parent_name: str | None
     year: int
-    quarter: int | None
+    quarter: int | str | None  # 1–4, "6 tháng đầu năm" / "6 tháng cuối năm", or None (the year)
     metric_id: str
 
 
@@ -134,7 +136,8 @@ def template_xlsx(
     metric_list = DataValidation(
         type="list", formula1=f"='{METRIC_SHEET}'!$A$2:$A${len(metrics) + 1}", allow_blank=True
     )
-    quarter_list = DataValidation(type="list", formula1='"1,2,3,4"', allow_blank=True)
+    parts = ",".join(["1", "2", "3", "4", *HALF_LABELS.values()])  # quarters, then the two halves of a year
+    quarter_list = DataValidation(type="list", formula1=f'"{parts}"', allow_blank=True)
     for validation, column in ((unit_list, "A"), (metric_list, "E"), (quarter_list, "D")):
         validation.error = "Hãy chọn một giá trị trong danh sách."
         validation.errorTitle = "Giá trị không hợp lệ"

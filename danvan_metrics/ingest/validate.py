@@ -18,7 +18,7 @@ from danvan_metrics.core.model import Metric
 from danvan_metrics.core.text import fold_key
 from danvan_metrics.ingest.issues import Issue, ParsedRow, StoredFigure, Validation
 from danvan_metrics.ingest.numbers import FileNotation, NumberError, infer_notation
-from danvan_metrics.ingest.periods import parse_quarter, period_of
+from danvan_metrics.ingest.periods import period_in_year
 from danvan_metrics.ingest.row_values import check_values
 from danvan_metrics.ingest.table import CHOICE_SEPARATOR, COLUMN_LABELS, Cell, RawTable, cell_text
 from danvan_metrics.ingest.unit_lookup import UnitResolver, check_unit
@@ -161,11 +161,13 @@ def _validate_row(
     if year is not None and not MIN_YEAR <= year <= context.today.year:
         error("nam", f"năm {year} nằm ngoài khoảng {MIN_YEAR}–{context.today.year}")
         year = None
+    part = cell_text(cells, "quy")
     try:
-        quarter = parse_quarter(cell_text(cells, "quy"))
+        period_in_year(year or MIN_YEAR, part)  # the cell names a quarter, a half-year or (empty) the year
     except ValueError:
-        error("quy", f"quý “{cell_text(cells, 'quy')}” không hợp lệ (cần 1–4, I–IV hoặc “Quý 2”; để trống nếu cả năm)")
-        quarter, year = None, None
+        error("quy", f"quý “{part}” không hợp lệ (cần 1–4, I–IV hoặc “Quý 2”; “6 tháng đầu năm” hoặc “6 tháng cuối "
+                     "năm” nếu là số liệu nửa năm; để trống nếu cả năm)")  # fmt: skip
+        year = None
     # Metric
     metric_text = cell_text(cells, "ma_chi_tieu")
     metric_key = metric_text.split(CHOICE_SEPARATOR, 1)[0].strip() if CHOICE_SEPARATOR in metric_text else metric_text
@@ -177,9 +179,9 @@ def _validate_row(
     if year is None or metric_id is None:
         check_unit(row, cells, header, context, None, issues)
         return None
-    start, end, label = period_of(year, quarter)
+    start, end, label = period_in_year(year, part)
     if start > context.today:
-        error("quy" if quarter else "nam", f"kỳ {label} chưa bắt đầu")
+        error("quy" if part else "nam", f"kỳ {label} chưa bắt đầu")
         return None
     unit = check_unit(row, cells, header, context, (start, end), issues)
     metric = context.metrics[metric_id]

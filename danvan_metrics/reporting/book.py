@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from danvan_metrics.ingest.issues import ParsedRow
 from danvan_metrics.record import schema, transactions
-from danvan_metrics.reporting.cycles import VIETNAM, Cycle, cycle_of, cycles, find_cycle
+from danvan_metrics.reporting.cycles import PARTS, VIETNAM, Cycle, cycle_of, cycles, find_cycle
 from danvan_metrics.reporting.regimes import Regime, RegimeError, parse_regime
 from danvan_metrics.reporting.status import OWED, UnitStatus, statuses
 from danvan_metrics.store import queries
@@ -148,10 +148,11 @@ def covering_regime(store: Store, rows: Iterable[Row]) -> Regime | None:
 
 
 def _calendar_cycle(regime: Regime, start: dt.date, end: dt.date) -> Cycle | None:
-    """The regime's cycle whose calendar period is exactly [start, end] (a quarter or a year), or None."""
+    """The regime's cycle whose calendar period is exactly [start, end] (a quarter, a half or a year), or None."""
     if start.day != 1 or start.year != end.year:
         return None
-    quarter = None if (start.month, end.month, end.day) == (1, 12, 31) else (start.month - 1) // 3 + 1
+    months = 12 // PARTS.get(regime.frequency, 1)  # 3 for a quarterly regime, 6 half-yearly, 12 yearly
+    quarter = None if months == 12 else (start.month - 1) // months + 1
     try:
         cycle = cycle_of(regime, start.year, quarter)
         find_cycle(regime, cycle.key)  # a period of the regime's frequency

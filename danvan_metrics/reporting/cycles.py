@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from danvan_metrics.core.formats import format_date
+from danvan_metrics.ingest.periods import HALF_LABELS, half_of
 from danvan_metrics.reporting.regimes import Cutoff, Frequency, Regime
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
+PARTS = {Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2}  # cycles in a year (a yearly regime: one, no part)
 _YEAR = re.compile(r"^(\d{4})$")
 
 
@@ -22,8 +25,8 @@ _YEAR = re.compile(r"^(\d{4})$")
 class Cycle:
     """One reporting cycle of a regime."""
 
-    key: str  # "2026-Q1", "2026"
-    label: str  # "Quý 1/2026"
+    key: str  # "2026-Q1", "2026-H1", "2026"
+    label: str  # "Quý 1/2026", "6 tháng đầu năm 2026", "Năm 2026"
     period_start: dt.date  # the calendar period the report is for
     period_end: dt.date
     data_start: dt.date  # the figures it covers (the cut-off)
@@ -43,12 +46,15 @@ class Cycle:
 
 
 def parse_period(key: str, frequency: Frequency) -> tuple[int, int | None]:
-    """(year, quarter) of "2026-Q1" (quarterly) or (year, None) of "2026" (yearly).
+    """(year, part) of "2026-Q1" (quarterly: part 1–4), "2026-H1" (half-yearly: 1–2) or (year, None) of
+    "2026" (yearly).
 
     Raises:
         ValueError: not a period of that frequency.
     """
     if frequency is Frequency.QUARTERLY and (match := _QUARTER.match(key.strip())):
+        return int(match.group(1)), int(match.group(2))
+    if frequency is Frequency.HALF_YEARLY and (match := _HALF.match(key.strip())):
         return int(match.group(1)), int(match.group(2))
     if frequency is Frequency.YEARLY and (match := _YEAR.match(key.strip())):
         return int(match.group(1)), None
@@ -60,9 +66,16 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def cycle_of(regime: Regime, year: int, quarter: int | None) -> Cycle:
-    """The cycle of ``regime`` for a year, or one of its quarters."""
+    """The cycle of ``regime`` for a year, or one of its parts (a quarter, or a half for a half-yearly regime).
+
+    Decree 09/2019 (Art. 12) sets the same cut-off for a half-year as for a quarter: from the 15th of the
+    month before the period to the 14th of its last month (15/12/2025–14/06/2026 for the first half of 2026).
+    """
     if quarter is None:
         start, end, key, label = dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}", f"Năm {year}"
+    elif regime.frequency is Frequency.HALF_YEARLY:
+        start, end, label = half_of(year, quarter)
+        key = f"{year}-H{quarter}"
     else:
         first_month = 3 * quarter - 2
         start, end = dt.date(year, first_month, 1), _month_end(year, 3 * quarter)
@@ -75,6 +88,15 @@ def cycle_of(regime: Regime, year: int, quarter: int | None) -> Cycle:
     last_day = data_end + dt.timedelta(days=regime.deadline_days)
     deadline = dt.datetime.combine(last_day, dt.time(23, 59, 59), tzinfo=VIETNAM)
     return Cycle(key, label, start, end, data_start, data_end, deadline)
+
+
+def part_cell(cycle: Cycle) -> int | str | None:
+    """What the upload file's quarter cell says for this cycle: 1–4, "6 tháng đầu năm", or empty (a year)."""
+    if cycle.key == str(cycle.period_start.year):
+        return None
+    if "-H" in cycle.key:
+        return HALF_LABELS[int(cycle.key[-1])]
+    return (cycle.period_start.month - 1) // 3 + 1
 
 
 def cycles(regime: Regime, today: dt.date, ahead: int = 0) -> list[Cycle]:
@@ -94,14 +116,14 @@ def cycles(regime: Regime, today: dt.date, ahead: int = 0) -> list[Cycle]:
         if quarter is None:
             year += 1
         else:
-            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+            year, quarter = (year + 1, 1) if quarter == PARTS[regime.frequency] else (year, quarter + 1)
         if len(found) > 400:  # a century of quarters: a first period typed wrong, not a real regime
             break
     return found[::-1]
 
 
 def find_cycle(regime: Regime, key: str) -> Cycle:
-    """The cycle a key names ("2026-Q1").
+    """The cycle a key names ("2026-Q1", "2026-H1", "2026").
 
     Raises:
         ValueError: not a period of the regime's frequency.

@@ -28,10 +28,12 @@ REGIME_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 class Frequency(StrEnum):
     QUARTERLY = "quarterly"
+    HALF_YEARLY = "half-yearly"
     YEARLY = "yearly"
 
 
-FREQUENCY_LABELS = {Frequency.QUARTERLY: "hằng quý", Frequency.YEARLY: "hằng năm"}
+FREQUENCY_LABELS = {Frequency.QUARTERLY: "hằng quý", Frequency.HALF_YEARLY: "6 tháng", Frequency.YEARLY: "hằng năm"}
+PERIOD_EXAMPLES = {Frequency.QUARTERLY: "2026-Q1", Frequency.HALF_YEARLY: "2026-H1", Frequency.YEARLY: "2026"}
 
 
 class Cutoff(StrEnum):
@@ -63,7 +65,7 @@ class Regime:
     legal_basis_date: dt.date
     metrics: tuple[str, ...]
     frequency: Frequency
-    first_period: str  # the first cycle: "2026-Q1" or "2026"
+    first_period: str  # the first cycle: "2026-Q1", "2026-H1" or "2026"
     deadline_days: int  # days after the cut-off's last day
     cutoff: Cutoff = Cutoff.DECREE_09
     province: str | None = None  # every commune of this province …
@@ -127,7 +129,9 @@ def parse_regime(text: str, file_name: str, known_metrics: set[str] | None, know
     try:
         frequency = Frequency(data.get("frequency", ""))
     except ValueError:
-        raise RegimeError(f"{where}: “frequency” phải là “quarterly” (hằng quý) hoặc “yearly” (hằng năm).") from None
+        raise RegimeError(
+            f"{where}: “frequency” phải là “quarterly” (hằng quý), “half-yearly” (6 tháng) hoặc “yearly” (hằng năm)."
+        ) from None
     try:
         cutoff = Cutoff(data.get("cutoff", Cutoff.DECREE_09))
     except ValueError:
@@ -142,9 +146,9 @@ def parse_regime(text: str, file_name: str, known_metrics: set[str] | None, know
     try:
         parse_period(first, frequency)
     except ValueError:
-        example = "2026-Q1" if frequency is Frequency.QUARTERLY else "2026"
         raise RegimeError(
-            f"{where}: “first_period” “{first}” không phải một kỳ {frequency.value}, ví dụ {example}."
+            f"{where}: “first_period” “{first}” không phải một kỳ {FREQUENCY_LABELS[frequency]}, "
+            f"ví dụ {PERIOD_EXAMPLES[frequency]}."
         ) from None
     days = data.get("deadline_days")
     if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 366:

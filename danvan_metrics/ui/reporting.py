@@ -14,7 +14,7 @@ from danvan_metrics.core import config, formats
 from danvan_metrics.export.formats import XLSX
 from danvan_metrics.export.template import Prefilled, template_xlsx
 from danvan_metrics.reporting import book, views
-from danvan_metrics.reporting.cycles import Cycle
+from danvan_metrics.reporting.cycles import Cycle, part_cell
 from danvan_metrics.reporting.regimes import CUTOFF_LABELS, FREQUENCY_LABELS, Regime, RegimeError
 from danvan_metrics.reporting.status import NOT_DUE_MARK, STATUS_LABELS, Status, UnitStatus, counts
 from danvan_metrics.services import writes
@@ -128,7 +128,9 @@ def _st_regime_form(store: Store) -> bytes | None:
         basis_date = right.date_input("Ngày ban hành (legal_basis_date)", key="rf_basis_date", format="DD/MM/YYYY")
         frequency = left.selectbox("Kỳ báo cáo (frequency)", list(FREQUENCY_LABELS), key="rf_frequency",
                                    format_func=FREQUENCY_LABELS.__getitem__)  # fmt: skip
-        first = right.text_input("Kỳ đầu tiên (first_period): 2026-Q1, hoặc 2026 nếu hằng năm", key="rf_first")
+        first = right.text_input(
+            "Kỳ đầu tiên (first_period): 2026-Q1; 2026-H1 nếu 6 tháng; 2026 nếu hằng năm", key="rf_first"
+        )
         cutoff = left.selectbox("Chốt số liệu (cutoff)", list(CUTOFF_LABELS), key="rf_cutoff",
                                 format_func=CUTOFF_LABELS.__getitem__)  # fmt: skip
         days = right.number_input("Hạn nộp: số ngày sau ngày chốt số liệu (deadline_days)", 0, 366, 6, key="rf_days")
@@ -203,7 +205,7 @@ def prefill_rows(items: list[book.Due]) -> list[Prefilled]:
     rows: list[Prefilled] = []
     for item in items:
         start = item.cycle.period_start
-        quarter = None if item.cycle.key == str(start.year) else (start.month - 1) // 3 + 1
+        quarter = part_cell(item.cycle)
         owed = item.status.missing_metrics or (item.regime.metrics if item.status.status is Status.RETURNED else ())
         rows += [Prefilled(item.status.unit_id, item.status.unit_name, item.status.province_name, start.year,
                            quarter, metric) for metric in owed]  # fmt: skip
