@@ -42,6 +42,7 @@ class Context:
     trend_units: list[str]  # eight units, as a capped trend chart draws
     year: int
     late_files: list[Path]  # upload files already committed, for the pandas baseline
+    upload_id: str  # the newest upload (what a reviewer opens), "" when none
 
     @classmethod
     def build(cls, store: Store, late_files: list[Path]) -> Context:
@@ -52,7 +53,9 @@ class Context:
         mine = str(units["unit_id"].iloc[0])
         parent = units["parent_id"].iloc[0]
         province = list(units.loc[units["parent_id"] == parent, "unit_id"])
-        return cls(store, period, mine, province, province[:8], period.start.year - 1, late_files)
+        log = queries.upload_log(store)
+        newest = str(log["upload_id"].iloc[0]) if not log.empty else ""
+        return cls(store, period, mine, province, province[:8], period.start.year - 1, late_files, newest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,18 @@ def query_cases() -> list[Case]:
             lambda c: queries.submissions(
                 c.store, c.province_units, [RATE_METRIC, COUNT_METRIC], [(c.period.start, c.period.end)]
             ),  # fmt: skip
+        ),
+        # Review: the figures of one upload beside the unit's previous period and its peers; whose reach.
+        Case("review_figures · one upload", "review_figures", lambda c: queries.review_figures(c.store, c.upload_id)),
+        Case(
+            "unit_ancestors · a province's units",
+            "unit_ancestors",
+            lambda c: queries.unit_ancestors(c.store, c.province_units),
+        ),
+        Case(
+            "compare · latest, all units, pending shown",
+            "compare",
+            lambda c: queries.compare(c.store, RATE_METRIC, pending=True),
         ),
         # What `python -m danvan_metrics dump` runs: every figure, batch by batch (consumed here).
         Case("dump_batches · every figure", "dump_batches", _drain_dump, bulk=True, runs=1),
