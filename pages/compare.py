@@ -5,7 +5,7 @@ import streamlit as st
 from danvan_metrics.core import messages
 from danvan_metrics.export.chart_spec import CompareSpec, units_of
 from danvan_metrics.figures import analysis, selection, views
-from danvan_metrics.ui import cache, cards, compare_page, questions, tables
+from danvan_metrics.ui import cache, cards, compare_page, questions, tables, widgets
 from danvan_metrics.ui import slides as ui_slides
 
 st.title("So sánh đơn vị")
@@ -19,7 +19,7 @@ chosen = compare_page.st_selection(units, names)
 metric = questions.metric(chosen.metric_id)
 frame = questions.compare(chosen.metric_id, chosen.members, chosen.period, pending=chosen.pending)
 if frame.empty:
-    st.info(messages.NO_FIGURES_FOR_FILTER)
+    widgets.st_no_figures(chosen.pending)
     st.stop()
 members = None if chosen.members is None else tuple(chosen.members)
 frame = cache.derived(

@@ -30,7 +30,7 @@ if chosen.note:
     st.info(chosen.note)
 frame = questions.trend(metric_id, chosen.unit_ids, pending=pending)
 if frame.empty:
-    st.info(messages.NO_FIGURES_FOR_FILTER)
+    widgets.st_no_figures(pending)
     st.stop()
 frame = selection.with_distinct_names(frame, names)
 

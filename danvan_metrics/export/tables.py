@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from danvan_metrics.core.dates import to_date
 from danvan_metrics.core.formats import QUALIFIER_SYMBOLS
 from danvan_metrics.core.text import ascii_letters
+from danvan_metrics.figures.charts.labels import PENDING_LABEL
 
 # Figure-row column → download header, in download order.
 EXPORT_HEADERS: dict[str, str] = {
@@ -131,7 +132,7 @@ def export_frame(frame: pd.DataFrame, metric_names: Mapping[str, str] | None = N
             out[header] = pd.to_numeric(source[column], errors="coerce").astype("float64")
         elif column == "pending":
             if bool(source[column].fillna(False).any()):  # approved-only files keep their columns as before
-                out[header] = ["chưa duyệt" if bool(p) else "" for p in source[column].fillna(False)]
+                out[header] = [PENDING_LABEL if bool(p) else "" for p in source[column].fillna(False)]
         elif column == "qualifier":
             out[header] = [None if _is_missing(q) else QUALIFIER_SYMBOLS.get(q, q).strip() for q in source[column]]
         else:

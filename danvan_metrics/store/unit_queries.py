@@ -28,12 +28,18 @@ def units(store: Store) -> pd.DataFrame:
 
 
 def units_with_figures(store: Store) -> pd.DataFrame:
-    """The units that have at least one current figure, by name: what pickers offer."""
+    """The units that have at least one current figure, or one waiting for review, by name: what pickers
+    offer (a unit whose first report waits can be picked once "Hiện cả số liệu chờ duyệt" is on)."""
     return fetch(
         store,
         """
         SELECT u.*, p.name AS parent_name
-        FROM (SELECT DISTINCT unit_id FROM unit_metric_counts) f  -- the summary, not 8 million figures
+        FROM (
+            SELECT unit_id FROM unit_metric_counts  -- the summary, not 8 million figures
+            UNION
+            SELECT o.unit_id FROM observations o  -- the few uploads waiting for review
+            WHERE o.upload_id IN (SELECT upload_id FROM uploads WHERE status = 'committed' AND review = 'pending')
+        ) f
         JOIN units u ON u.unit_id = f.unit_id
         LEFT JOIN units p ON p.unit_id = u.parent_id
         ORDER BY u.name

@@ -196,3 +196,14 @@ def st_pending_switch(*, key: str, container: Any = None) -> bool:
     )  # fmt: skip
     sync_url("cho_duyet", "1" if on else None)
     return bool(on)
+
+
+def st_no_figures(pending: bool) -> None:
+    """Nothing matches the filter; while uploads wait for review and the switch is off, say they may hold it."""
+    waiting = 0 if pending else questions.pending_uploads()
+    hint = (
+        f" Có {format_number(waiting)} tệp số liệu chờ duyệt: bật “Hiện cả số liệu chờ duyệt” để xem."
+        if waiting
+        else ""
+    )
+    st.info(messages.NO_FIGURES_FOR_FILTER + hint)

@@ -115,6 +115,27 @@ def _leader_sees(page: Page, app_url: str) -> Locator:
     return page.get_by_test_id("stMain")
 
 
+def _leader_sees_it_waiting(page: Page, folder: Path) -> None:
+    """The switch shows the waiting figure, marked "chưa duyệt" on the chart and in the downloaded table."""
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("Hiện cả số liệu chờ duyệt (1 tệp)").click()
+    wait_for_app(page)
+    assert "cho_duyet=1" in page.url  # the link says so: whoever opens it sees the same
+    chart = main.locator(".js-plotly-plot").first
+    expect(chart).to_contain_text("4.321")
+    expect(chart).to_contain_text("chưa duyệt")
+    screenshot(page, "review-pending-compare")
+    table = main.get_by_test_id("stDownloadButton").filter(has_text="Tải XLSX").last
+    rows = list(openpyxl.load_workbook(download(page, table, folder)).active.iter_rows(values_only=True))
+    header = [str(cell) for cell in rows[0]]
+    [row] = [r for r in rows[1:] if r[header.index("Đơn vị")] == "Phường Tây Hồ"]
+    assert row[header.index("Tình trạng duyệt")] == "chưa duyệt", header
+    main.get_by_text("Hiện cả số liệu chờ duyệt (1 tệp)").click()  # off again: approved figures only
+    wait_for_app(page)
+    expect(main).not_to_contain_text("4.321")  # Tây Hồ has no approved figure: the page says where to look
+    expect(main).to_contain_text("Có 1 tệp số liệu chờ duyệt: bật “Hiện cả số liệu chờ duyệt” để xem.")
+
+
 def test_a_returned_report_is_corrected_approved_and_only_then_charted(
     browser: Browser, app_url: str, app_home: Path, tmp_path: Path
 ) -> None:
@@ -128,6 +149,7 @@ def test_a_returned_report_is_corrected_approved_and_only_then_charted(
         _send(ward, tmp_path, *FIRST)
         main = _leader_sees(leader, app_url)
         expect(main).not_to_contain_text("4.321")  # waiting: on no chart, in no table
+        _leader_sees_it_waiting(leader, tmp_path)
 
         _open_review(reviewer, app_url, FIRST[0])
         expect(reviewer.get_by_test_id("stSidebar")).to_contain_text("1 tệp chờ bạn duyệt")
