@@ -61,7 +61,7 @@ DEMO_HOME ?= instance-demo
 .PHONY: demo bench load
 
 demo: setup
-	$(PY) -m danvan_metrics --home $(DEMO_HOME) synth --demo --out $(DEMO_HOME)/synthetic --load
+	$(PY) -m danvan_metrics --home $(DEMO_HOME) synth --demo --provinces --out $(DEMO_HOME)/synthetic --load
 	DANVAN_HOME=$(DEMO_HOME) DANVAN_CURATED_DIR=$(DEMO_HOME)/synthetic/curated DANVAN_DEMO=1 \
 		$(PY) -m danvan_metrics.serve --server.port $(PORT) --server.headless true
 

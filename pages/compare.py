@@ -26,19 +26,19 @@ frame = cache.derived(
     ("named", chosen.metric_id, members, chosen.period_key, chosen.pending),
     lambda: selection.with_distinct_names(frame, names),
 )
-registry = questions.units() if analysis.needs_scale_view(len(frame)) else None
 
-# 3. Figure, with the honesty notes beside it; with many units a compact view (views.ScaleView)
+# 3. Figure, with the honesty notes beside it; a map, or with many units a compact view (views.ScaleView)
 if not bool(frame["same_period"].all()):
     st.warning(messages.MIXED_PERIODS)
 view_choice = compare_page.st_view_choice(len(frame))
+registry = questions.units() if analysis.needs_scale_view(len(frame)) or views.is_map(view_choice) else None
 shared = ("compare", chosen.metric_id, members, chosen.period_key, chosen.mine, view_choice, chosen.pending)
 shown = cache.built(shared, lambda: views.compare_view(frame, metric, registry, chosen.mine, view_choice))
 for note in shown.notes:
     st.info(note)
 name_parts = ["so-sanh", metric.name_vi, chosen.period_key or "moi-nhat", *(["chua-duyet"] if chosen.pending else [])]
 name_parts += [messages.SCALE_VIEW_LABELS[shown.view]] if shown.view else []
-cards.st_chart(shown.figure, key="compare_chart", frame=frame, name_parts=name_parts, shared=shared)
+cards.st_chart(shown.figure, key="compare_chart", frame=shown.described(frame), name_parts=name_parts, shared=shared)
 view = shown.view.value if shown.view else None
 spec = CompareSpec(chosen.metric_id, units_of(chosen.members), chosen.period, chosen.mine, view, chosen.pending)
 ui_slides.st_chart_exports(spec, key="compare_export", name_parts=name_parts)

@@ -260,11 +260,8 @@ def main() -> None:
 
     convert = list(csv.DictReader((REFERENCE / "convert_legacy_2025_simple.csv").open(encoding="utf-8")))
     successor: dict[str, set[str]] = collections.defaultdict(set)
-    old_names, new_names = {}, {}
     for row in convert:
         successor[row["provinceCode"].zfill(2)].add(row["newProvinceCode"].zfill(2))
-        old_names[row["provinceCode"].zfill(2)] = row["province"]
-        new_names[row["newProvinceCode"].zfill(2)] = row["newProvince"]
     assert all(len(s) == 1 for s in successor.values()), "an old province split between new ones"
     groups: dict[str, list[Any]] = collections.defaultdict(list)
     for code, geometry in old.items():
@@ -272,6 +269,10 @@ def main() -> None:
     new = {code: shapely.make_valid(unary_union(parts)) for code, parts in groups.items()}
     assert len(new) == 34
 
+    with (ROOT / "data" / "registry" / "units.csv").open(encoding="utf-8") as handle:
+        registry = {row["unit_id"]: row["name"] for row in csv.DictReader(handle)}
+    old_names = {code: registry[f"pre-p{code}"] for code in old}  # the registry's spelling ("Hoà Bình")
+    new_names = {code: registry[f"post-p{code}"] for code in new}
     OUT.mkdir(parents=True, exist_ok=True)
     sizes = {
         "provinces-63.geojson": dump(OUT / "provinces-63.geojson", feature_collection(old, old_names, "pre")),

@@ -18,7 +18,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     if args.load and args.home is None:
         return fail(NEED_OWN_HOME, 2)
     plan = synth.Plan(communes=args.communes, metrics=args.metrics, quarters=args.quarters, demo=args.demo,
-                      revised_share=0.05 if args.demo else 0.005)  # fmt: skip
+                      revised_share=0.05 if args.demo else 0.005, provinces=args.provinces)  # fmt: skip
     if args.seed is not None:
         plan = dataclasses.replace(plan, seed=args.seed)
     written = synth.generate(plan, args.out)
@@ -52,6 +52,8 @@ def add_commands(sub: Any) -> None:
     synth.add_argument("--seed", type=int, default=None, help="random seed (default fixed: same options, same files)")
     synth.add_argument("--demo", action="store_true",
                        help="small demo set: seed units and their successors, key metrics, 12 quarters")  # fmt: skip
+    synth.add_argument("--provinces", action="store_true",
+                       help="also every province while it existed (63 before 07/2025, 34 after), for maps")  # fmt: skip
     synth.add_argument("--load", action="store_true",
                        help="also build the store in --home from it and commit the late files")  # fmt: skip
     synth.set_defaults(func=_cmd_synth)

@@ -40,7 +40,10 @@ SCALE_VIEW_LABELS = {
     "top_bottom": "Tốt nhất và kém nhất",
     "distribution": "Phân bố mọi đơn vị",
     "provinces": "Gộp theo tỉnh, thành phố",
+    "map": "Bản đồ",
+    "map_provinces": "Bản đồ gộp theo tỉnh, thành phố",
 }
+BARS_LABEL = "Biểu đồ cột từng đơn vị"
 SCALE_VIEW_NOTE = (
     "Có {n} đơn vị: biểu đồ cột từng đơn vị sẽ không đọc được, nên trang hiển thị dạng gọn. "
     "Tải CSV hoặc XLSX để có đủ {n} đơn vị, hoặc chọn nhóm so sánh nhỏ hơn để xem từng cột."
@@ -49,6 +52,8 @@ SCALE_TABLE_NOTE = {
     "provinces": "Bảng: {k} tỉnh, thành phố, gộp từ số liệu của các đơn vị trực thuộc.",
     "top_bottom": "Bảng: {k} đơn vị tốt nhất và kém nhất{mine}.",
     "distribution": "Bảng: {k} đơn vị tốt nhất và kém nhất{mine}.",
+    "map": "Bảng: {k} đơn vị tốt nhất và kém nhất{mine} trong số các đơn vị trên bản đồ.",
+    "map_provinces": "Bảng: {k} tỉnh, thành phố trên bản đồ, gộp từ số liệu của các đơn vị trực thuộc.",
 }
 ROLLUP_NEEDS_ONE_PERIOD = "Chỉ gộp theo tỉnh khi mọi số liệu cùng một kỳ: hãy chọn một kỳ cụ thể ở ô “Kỳ số liệu”."
 TREND_CAPPED = (

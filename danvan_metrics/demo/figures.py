@@ -96,9 +96,9 @@ def generate_figures(
     valid_from = pd.to_datetime(units["valid_from"]).to_numpy(dtype="datetime64[D]")
     valid_to = pd.to_datetime(units["valid_to"]).to_numpy(dtype="datetime64[D]")
     exists = np.ones((n_quarters, n_units), dtype=bool)
-    if plan.demo:
-        exists &= np.isnat(valid_from)[None, :] | (valid_from[None, :] <= starts[:, None])
-        exists &= np.isnat(valid_to)[None, :] | (valid_to[None, :] >= ends[:, None])
+    checked = np.full(n_units, plan.demo) | (units["level"].to_numpy() == "province")  # provinces: never backdated
+    exists &= ~checked[None, :] | np.isnat(valid_from)[None, :] | (valid_from[None, :] <= starts[:, None])
+    exists &= ~checked[None, :] | np.isnat(valid_to)[None, :] | (valid_to[None, :] >= ends[:, None])
     backdated = np.full(n_quarters, not plan.demo) & (ends < np.datetime64(REFORM_DAY))
     size = rng.lognormal(0.0, 0.6, n_units) * np.array(
         [DISTRICT_SIZE if level == "district" else SIZE_BY_KIND.get(kind, 1.0)

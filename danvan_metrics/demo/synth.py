@@ -60,6 +60,8 @@ class Plan:
         late_share: share of units whose latest quarter arrives late, as upload files.
         revised_share: share of the quarter before's figures re-sent with a correction.
         rows_per_file: the most rows one late upload file holds.
+        provinces: also every province, each only while it existed (the 63 until 30/06/2025, the 34
+            from 01/07/2025), as a province office would report its own figures (for the maps).
     """
 
     communes: int = 3321
@@ -71,6 +73,7 @@ class Plan:
     late_share: float = 0.2
     revised_share: float = 0.005
     rows_per_file: int = 10_000
+    provinces: bool = False
 
 
 @dataclass(slots=True)
@@ -184,6 +187,9 @@ def generate(plan: Plan, out: Path, data_dir: Path | None = None, today: dt.date
         units = demo_units(real_units, units_all, registry.read_links(registry_dir))
     else:
         units = national_units(units_all, plan.communes)
+    if plan.provinces:
+        provinces = units_all[units_all["level"] == "province"].sort_values("unit_id", ignore_index=True)
+        units = pd.concat([provinces, units], ignore_index=True)
     last = plan.last_quarter or last_complete_quarter(today or dt.date.today())
     quarters = quarter_list(last, DEMO_QUARTERS if plan.demo else plan.quarters)
     rng = np.random.default_rng(plan.seed)

@@ -140,9 +140,10 @@ def compare_slide(
     if frame.empty:
         raise DeckError(NO_FIGURES.format(metric=metric.name_vi))
     frame = selection.with_distinct_names(frame, selection.distinct_names(queries.units_with_figures(store)))
-    registry = queries.units(store) if analysis.needs_scale_view(len(frame)) else None
+    needs_registry = analysis.needs_scale_view(len(frame)) or views.is_map(view)
+    registry = queries.units(store) if needs_registry else None
     shown = views.compare_view(frame, metric, registry, highlight, view)
-    note = charts.chart_note(frame, queries.last_updated(store))
+    note = charts.chart_note(shown.described(frame), queries.last_updated(store))
     figure = _finish(store, shown.figure, note)
     name: tuple[str, ...] = ("so-sanh", metric.name_vi, _units_part(frame, units), period.key() if period else LATEST)
     name += (SCALE_VIEW_LABELS[shown.view],) if shown.view else ()

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from danvan_metrics.core.model import Metric
-from danvan_metrics.figures import analysis, charts, groups, selection
+from danvan_metrics.figures import analysis, charts, groups, mapping, selection
 from danvan_metrics.figures.groups import GroupStats
 
 
@@ -23,9 +23,16 @@ class ScaleView(StrEnum):
     TOP_BOTTOM = "top_bottom"
     DISTRIBUTION = "distribution"
     PROVINCES = "provinces"
+    MAP = "map"  # at any number of units: provinces coloured by class, or dots at unit centres
+    MAP_PROVINCES = "map_provinces"  # communes or districts rolled up to their provinces, on the map
 
 
 DEFAULT_VIEW = ScaleView.TOP_BOTTOM
+
+
+def is_map(view: str | None) -> bool:
+    """Whether ``view`` draws a map (which needs the registry at any number of units)."""
+    return view in (ScaleView.MAP, ScaleView.MAP_PROVINCES)
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,11 @@ class CompareView:
     scaled: bool
     view: ScaleView | None = None
     notes: list[str] = field(default_factory=list)
+    drawn: pd.DataFrame | None = None  # a map: the rows it draws (its subtitle and sources name those only)
+
+    def described(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows the figure's subtitle and source line speak of: what it draws, of ``frame``."""
+        return frame if self.drawn is None else self.drawn
 
 
 def compare_view(
@@ -64,8 +76,12 @@ def compare_view(
         registry: every unit (`queries.units`), for provinces and place names; needed only
             when `analysis.needs_scale_view` holds for ``frame``.
         highlight: "Đơn vị của tôi": orange, and always shown in the top/bottom view.
-        view: a `ScaleView` value; ignored (a bar per unit) when there are few units.
+        view: a `ScaleView` value; ignored (a bar per unit) when there are few units, except the map.
     """
+    if is_map(view):
+        if registry is None:
+            raise ValueError("compare_view: a map needs the registry")
+        return _map_view(frame, metric, registry, highlight, ScaleView(str(view)))
     ranked, stats = groups.rank_and_gaps(frame, metric.direction)
     if not analysis.needs_scale_view(len(frame)):
         return CompareView(charts.build_compare_figure(frame, metric, highlight, stats), ranked, stats, stats, False)
@@ -91,3 +107,27 @@ def compare_view(
     places = dict(zip(parents["unit_id"], parents["name"], strict=True))
     figure = charts.build_top_bottom_figure(rows, metric, len(frame), highlight, stats, places)
     return CompareView(figure, rows, stats, stats, True, chosen, notes)
+
+
+def _map_view(
+    frame: pd.DataFrame, metric: Metric, registry: pd.DataFrame, highlight: str | None, view: ScaleView
+) -> CompareView:
+    """The map: of the units themselves, or (`ScaleView.MAP_PROVINCES`) of their provinces' roll-up.
+
+    Ranks and the table are of the units drawn; provinces rolled up are not ranked (their figures
+    gather unequal shares of their units), as in the province view. A roll-up that cannot be made
+    draws the units as dots, and the notes say why.
+    """
+    notes: list[str] = []
+    if view == ScaleView.MAP_PROVINCES:
+        rolled = analysis.province_rollup(frame, registry, metric.kind)
+        notes += [rolled.note] if rolled.note else []
+        if rolled.frame is not None:
+            shown = mapping.map_view(rolled.frame, metric, registry, selection.province_of(registry, highlight))
+            stats = groups.rank_and_gaps(frame, metric.direction)[1]
+            return CompareView(shown.figure, shown.rows, None, stats, True, view, notes + shown.notes, shown.rows)
+    shown = mapping.map_view(frame, metric, registry, highlight)
+    ranked, stats = groups.rank_and_gaps(shown.rows, metric.direction)
+    scaled = analysis.needs_scale_view(len(shown.rows))
+    rows = groups.top_bottom(shown.rows, metric.direction, keep=[highlight]) if scaled else ranked
+    return CompareView(shown.figure, rows, stats, stats, scaled, ScaleView.MAP, notes + shown.notes, shown.rows)

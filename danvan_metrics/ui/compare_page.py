@@ -57,14 +57,17 @@ def st_selection(units: pd.DataFrame, names: dict[str, str]) -> Selection:
 
 
 def st_view_choice(n_units: int) -> str | None:
-    """With thousands of units, the compact view to draw (``?xem=``); None when every bar reads."""
-    if not analysis.needs_scale_view(n_units):
-        return None
-    labels = messages.SCALE_VIEW_LABELS
-    view = st_url_select("Cách xem", list(labels), key="compare_view", param="xem", default=views.DEFAULT_VIEW.value,
+    """How to draw the comparison (``?xem=``): a bar per unit or a map with few units; with thousands, a
+    compact view or the map. None: a bar per unit."""
+    scaled = analysis.needs_scale_view(n_units)
+    few = {"": messages.BARS_LABEL, "map": messages.SCALE_VIEW_LABELS["map"]}
+    labels = messages.SCALE_VIEW_LABELS if scaled else few
+    default = views.DEFAULT_VIEW.value if scaled else ""
+    view = st_url_select("Cách xem", list(labels), key="compare_view", param="xem", default=default,
                          format_func=labels.__getitem__)  # fmt: skip
-    st.caption(messages.SCALE_VIEW_NOTE.format(n=format_number(n_units)))
-    return view
+    if scaled:
+        st.caption(messages.SCALE_VIEW_NOTE.format(n=format_number(n_units)))
+    return view or None
 
 
 def st_rank_note(stats: groups.GroupStats | None, metric: Metric, n_units: int) -> None:
@@ -79,6 +82,6 @@ def st_rank_note(stats: groups.GroupStats | None, metric: Metric, n_units: int) 
 
 def st_table_note(shown: views.CompareView, mine: str | None) -> None:
     """In a compact view, which rows the table below holds."""
-    if shown.view:
+    if shown.view and shown.scaled:
         with_mine = " cùng đơn vị của tôi" if mine in set(shown.rows["unit_id"]) else ""
         st.caption(messages.SCALE_TABLE_NOTE[shown.view].format(k=format_number(len(shown.rows)), mine=with_mine))
