@@ -29,7 +29,7 @@ from bench.guard import run_guarded
 from bench.timing import measure, percentile, ratio
 from danvan_metrics.core import config
 from danvan_metrics.demo import synth
-from danvan_metrics.figures import analysis, charts, groups, selection
+from danvan_metrics.figures import analysis, charts, groups, selection, views
 from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 
@@ -264,6 +264,10 @@ def measure_scale_views(context: cases.Context, report: Report) -> dict[str, int
     if view.frame is not None:
         rolled = view.frame
         build("provinces", lambda: charts.build_compare_figure(rolled, metric, selection.province_of(units, mine)))
+    # Maps (issue #18): provinces from their communes' roll-up, held to the budget; every commune as a dot,
+    # reported only (a leader reads the country by province; dots are for one province's communes).
+    build("map · provinces rolled up", lambda: views.compare_view(frame, metric, units, mine, "map_provinces").figure)
+    build("map · every unit a dot", lambda: views.compare_view(frame, metric, units, mine, "map").figure, False)
     timing = measure(lambda: analysis.province_rollup(frame, units, metric.kind), min_runs=3, max_seconds=1.0)
     report.add(Row("figure", "province roll-up (analysis)", timing.p50, timing.p95, timing.n))
     return payload

@@ -52,6 +52,9 @@ def test_scale_views_stay_small_where_a_bar_per_unit_does_not(report: run.Report
     bars = payload[run.BAR_PER_UNIT]
     assert payload["distribution"] < bars and payload["top/bottom 10"] < bars
     assert payload["provinces"] < bars
+    # The province map costs its borders, not its units: under the budget however many communes roll up.
+    assert payload["map · provinces rolled up"] <= run.PAYLOAD_KB * 1000
+    assert payload["map · every unit a dot"] > 0
 
 
 def test_an_upload_is_committed_on_both_engines_and_shown_by_another_process(report: run.Report) -> None:

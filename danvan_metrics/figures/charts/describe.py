@@ -114,6 +114,7 @@ def _present(figure: go.Figure, font_size: int) -> list[str]:
             axis.dtick, axis.minor.showgrid = PERCENT_STEP, False
     labelled = [t for t in figure.data if isinstance(t, go.Bar) and t.text is not None]
     figure.update_traces(textfont={"size": font_size}, selector={"type": "bar"})
+    figure.update_traces(textfont={"size": font_size - 3}, selector={"mode": "markers+text"})  # a map's place names
     for bar in labelled:
         # Long bars hold their label on one line; a bar of a dense slide is thinner than the type, and
         # Plotly would shrink the label to its thickness (to 60 %): let it keep its size instead.

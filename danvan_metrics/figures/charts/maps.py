@@ -59,23 +59,45 @@ class MapLayer:
     without_figure: Sequence[tuple[str, str]] = ()  # dot maps: (unit id, name) of units with no figure
 
 
+def _symbols(symbols: list[str]) -> str | list[str]:
+    """One symbol for the whole trace when every dot has it (thousands of dots: a lighter figure)."""
+    return symbols[0] if symbols and len(set(symbols)) == 1 else symbols
+
+
 def dot_size(count: int) -> int:
     """px of a dot: large for a province's communes, small for the country's thousands."""
     return 11 if count <= 300 else 8 if count <= 1_500 else 6
 
 
-def hover_lines(row: pd.Series, metric: Metric, with_period: bool = True) -> str:
-    """A unit's hover: its name, the figure as written ("≥ 92%", "217/236 đơn"), its period and source."""
-    figure = format_figure(row["value"], metric.unit, metric.decimals, row["qualifier"])
-    parts = format_parts(row.get("numerator"), row.get("denominator"), parts_noun(metric))
-    lines = [f"<b>{row['unit_name']}</b>", figure + (f" · {parts}" if parts else "")]
-    if with_period:
-        lines.append(f"Kỳ: {row['period_label']}")
-    source = row.get("source_title")
-    lines.append(f"Nguồn: {source}" if isinstance(source, str) and source else "Nguồn: –")
-    if pending_flags(pd.DataFrame([row]))[0]:
-        lines.append(f"<i>{PENDING_LABEL}</i>")
-    return "<br>".join(lines)
+def hover_texts(frame: pd.DataFrame, metric: Metric, common: bool = True) -> list[str]:
+    """Each unit's hover: its name, the figure as written ("≥ 92%", "217/236 đơn"), its period and source.
+
+    ``common=False`` leaves out the period and source (a trace whose units share them says them once,
+    in its `hover_template`: thousands of dots stay light).
+    """
+    noun = parts_noun(metric)
+    out = []
+    columns = zip(frame["unit_name"], frame["value"], frame["qualifier"], frame["numerator"], frame["denominator"],
+                  frame["period_label"], frame["source_title"], pending_flags(frame), strict=True)  # fmt: skip
+    for name, value, qualifier, numerator, denominator, period, source, waiting in columns:
+        parts = format_parts(numerator, denominator, noun)
+        lines = [f"<b>{name}</b>", format_figure(value, metric.unit, metric.decimals, qualifier)
+                 + (f" · {parts}" if parts else "")]  # fmt: skip
+        if common:
+            lines += [f"Kỳ: {period}", f"Nguồn: {source if isinstance(source, str) and source else '–'}"]
+        if waiting:
+            lines.append(f"<i>{PENDING_LABEL}</i>")
+        out.append("<br>".join(lines))
+    return out
+
+
+def hover_template(frame: pd.DataFrame) -> str | None:
+    """The hover template that adds the one period and source all of ``frame`` shares; None if they differ."""
+    periods, sources = frame["period_label"].unique(), frame["source_title"].fillna("–").unique()
+    if len(periods) != 1 or len(sources) != 1:
+        return None
+    safe = [str(text).replace("%{", "%\u200b{") for text in (periods[0], sources[0])]  # never a template field
+    return f"%{{hovertext}}<br>Kỳ: {safe[0]}<br>Nguồn: {safe[1] or '–'}<extra></extra>"
 
 
 def _axes(figure: go.Figure, extent: tuple[float, float, float, float]) -> None:
@@ -146,6 +168,7 @@ def _finish(figure: go.Figure, metric: Metric, notes: list[str], names: list[str
                 "font": {"size": BASE_FONT_SIZE}, "entrywidth": legend_share(entries.per_row),
                 "entrywidthmode": "fraction", "tracegroupgap": 0, "traceorder": "normal"},
         hovermode="closest",
+        hoverlabel={"bgcolor": "white", "bordercolor": GREY, "font": {"color": TEXT, "size": BASE_FONT_SIZE}},
         dragmode="pan",
     )  # fmt: skip
     height = legend_height(figure)
@@ -169,7 +192,7 @@ def build_province_map(
     figure = go.Figure()
     same_period = bool(frame["same_period"].all()) if not frame.empty else True
     rows = {str(row["unit_id"]): row for _, row in frame.iterrows()}
-    text_of = {unit_id: hover_lines(row, metric) for unit_id, row in rows.items()}
+    text_of = dict(zip(frame["unit_id"].astype(str), hover_texts(frame, metric), strict=True))
     colour_of = {u: classing.classes[c].colour for u, c in classing.of_unit.items()}
     bounds = pending = False
     for unit_id, outline in layer.provinces.items():
@@ -252,15 +275,17 @@ def build_dot_map(
         keep = [classing.of_unit.get(u) == rank for u in unit_ids]
         part = frame[keep]
         names.append(map_class.label)
+        template = hover_template(part) if len(part) else None
         _legend_entry(figure, map_class.label, map_class.colour, rank, "circle")
         figure.add_trace(
             go.Scatter(
                 x=[layer.centres[u][0] for u in part["unit_id"]], y=[layer.centres[u][1] for u in part["unit_id"]],
                 mode="markers", name=map_class.label, showlegend=False,
                 marker={"size": size, "color": map_class.colour, "line": {"width": 1, "color": "white"},
-                        "symbol": [("circle-open" if w else "diamond" if b else "circle")
-                                   for w, b, k in zip(flags, bound, keep, strict=True) if k]},
-                hovertext=[hover_lines(row, metric) for _, row in part.iterrows()], hoverinfo="text",
+                        "symbol": _symbols([("circle-open" if w else "diamond" if b else "circle")
+                                            for w, b, k in zip(flags, bound, keep, strict=True) if k])},
+                hovertext=hover_texts(part, metric, common=template is None), hoverinfo="text",
+                hovertemplate=template,
             )
         )  # fmt: skip
     if highlight is not None and highlight in layer.centres and highlight in set(unit_ids):
@@ -268,7 +293,7 @@ def build_dot_map(
         names.append(MY_UNIT_LABEL)
         figure.add_trace(
             go.Scatter(x=[lon], y=[lat], mode="markers", name=MY_UNIT_LABEL, legendrank=20, hoverinfo="skip",
-                       marker={"size": size + 9, "color": "rgba(0,0,0,0)", "symbol": "circle-open",
+                       marker={"size": size + 9, "color": ORANGE, "symbol": "circle-open",
                                "line": {"width": 3, "color": ORANGE}})
         )  # fmt: skip
     _islands(figure, layer, {}, {})
