@@ -34,11 +34,11 @@ def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def serve_app(home: Path, browser: Browser, **env: str) -> Iterator[str]:
+def serve_app(home: Path, browser: Browser, *, warm: bool = True, **env: str) -> Iterator[str]:
     """Serve the app (`python -m danvan_metrics.serve`) on a free port with its own DANVAN_HOME and ``env``.
 
-    One visit to the main page first: Streamlit learns the page list from the first script
-    run, and a deep link opened before that shows a spurious "Page not found" dialog.
+    ``warm``: one visit to the main page first, so a test's first page does not pay for the first
+    script run (imports, caches); ``warm=False`` leaves the first visit to the test.
     """
     port = free_port()
     full_env = {**os.environ, "DANVAN_HOME": str(home), "PYTHONUNBUFFERED": "1", **env}
@@ -52,12 +52,13 @@ def serve_app(home: Path, browser: Browser, **env: str) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)
-        warm = browser.new_page()
-        warm.goto(url)
-        warm.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)
-        wait_for_app(warm)
-        warm.wait_for_timeout(1000)
-        warm.close()
+        if warm:
+            first = browser.new_page()
+            first.goto(url)
+            first.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)
+            wait_for_app(first)
+            first.wait_for_timeout(1000)
+            first.close()
         yield url
     finally:
         process.terminate()

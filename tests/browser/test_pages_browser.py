@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.browser.conftest import choose, screenshot, wait_for_app
+from tests.browser.conftest import choose, screenshot, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -119,3 +120,19 @@ def test_a_link_to_a_unit_the_picker_does_not_offer_says_so(page: Page, app_url:
     expect(warning).to_contain_text("không có lựa chọn nào như vậy")
     expect(warning).to_contain_text("Trang đang hiển thị")
     screenshot(page, "ho-so-unknown-unit")
+
+
+def test_a_deep_link_as_the_first_visit_after_a_start_opens_its_page(
+    browser: Browser, page: Page, tmp_path: Path
+) -> None:
+    """A leader's bookmark of /so-sanh, opened right after the server (re)started: the page, no error dialog."""
+    home = tmp_path / "home"
+    home.mkdir()
+    with serve_app(home, browser, warm=False) as url:
+        page.goto(f"{url}/so-sanh?xem=map")
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="So sánh đơn vị")).to_be_visible()
+        expect(page.get_by_test_id("stPlotlyChart")).to_contain_text("trên bản đồ")
+        page.wait_for_timeout(1500)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        expect(page.get_by_role("dialog")).to_have_count(0)
