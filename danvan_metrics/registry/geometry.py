@@ -21,6 +21,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from danvan_metrics.core.config import DATA_DIR
 
 BOUNDARIES_DIR = DATA_DIR / "boundaries"
@@ -44,26 +47,28 @@ class Outline:
 
     unit_id: str
     name: str
-    lon: tuple[float | None, ...]  # rings, closed, ``None`` between them
-    lat: tuple[float | None, ...]
+    # Rings, closed, NaN between them; float32 (0.001° needs 7 digits), read-only: shared by every figure,
+    # and Plotly sends such arrays as binary (a third the size of their text, never validated number by number).
+    lon: npt.NDArray[np.float32]
+    lat: npt.NDArray[np.float32]
     label: tuple[float, float]  # a point inside it (lon, lat)
     bounds: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
 
 
 def _outline(unit_id: str, name: str, geometry: dict[str, Any], label: list[float]) -> Outline:
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    lon: list[float | None] = []
-    lat: list[float | None] = []
+    lon: list[float] = []
+    lat: list[float] = []
     for polygon in polygons:
         for x, y in polygon[0]:  # outer rings only: no province encloses another
             lon.append(float(x))
             lat.append(float(y))
-        lon.append(None)
-        lat.append(None)
-    xs = [x for x in lon if x is not None]
-    ys = [y for y in lat if y is not None]
-    return Outline(unit_id, name, tuple(lon[:-1]), tuple(lat[:-1]), (float(label[0]), float(label[1])),
-                   (min(xs), min(ys), max(xs), max(ys)))  # fmt: skip
+        lon.append(float("nan"))
+        lat.append(float("nan"))
+    xs, ys = (np.array(values[:-1], dtype=np.float32) for values in (lon, lat))
+    xs.flags.writeable = ys.flags.writeable = False
+    bounds = (float(np.nanmin(xs)), float(np.nanmin(ys)), float(np.nanmax(xs)), float(np.nanmax(ys)))
+    return Outline(unit_id, name, xs, ys, (float(label[0]), float(label[1])), bounds)
 
 
 def _features(path: Path) -> list[dict[str, Any]]:

@@ -141,7 +141,7 @@ def _islands(figure: go.Figure, layer: MapLayer, colour_of: Mapping[str, str], t
         hover = f"<b>{island.name}</b> ({owner})" + (f"<br>{text_of[island.unit_id]}" if island.unit_id in text_of
                                                      else "")  # fmt: skip
         figure.add_trace(
-            go.Scatter(x=list(island.lon), y=list(island.lat), mode="lines", fill="toself", fillcolor=colour,
+            go.Scatter(x=island.lon, y=island.lat, mode="lines", fill="toself", fillcolor=colour,
                        line={"color": TEXT, "width": 0.6}, hoverinfo="skip", showlegend=False, name=island.name)
         )  # fmt: skip
         figure.add_trace(
@@ -191,20 +191,19 @@ def build_province_map(
     """
     figure = go.Figure()
     same_period = bool(frame["same_period"].all()) if not frame.empty else True
-    rows = {str(row["unit_id"]): row for _, row in frame.iterrows()}
-    text_of = dict(zip(frame["unit_id"].astype(str), hover_texts(frame, metric), strict=True))
+    ids = frame["unit_id"].astype(str).tolist()
+    text_of = dict(zip(ids, hover_texts(frame, metric), strict=True))
+    bound_of = dict(zip(ids, (q != "=" for q in frame["qualifier"]), strict=True))
+    waiting_of = dict(zip(ids, pending_flags(frame), strict=True))
     colour_of = {u: classing.classes[c].colour for u, c in classing.of_unit.items()}
-    bounds = pending = False
+    bounds, pending = any(bound_of.values()), any(waiting_of.values())
     for unit_id, outline in layer.provinces.items():
-        row = rows.get(unit_id)
-        bound = row is not None and row["qualifier"] != "="
-        waiting = row is not None and pending_flags(pd.DataFrame([row]))[0]
-        bounds, pending = bounds or bound, pending or waiting
+        bound, waiting = bound_of.get(unit_id, False), waiting_of.get(unit_id, False)
         shape = "+" if waiting else "/" if bound else ""
         colour = colour_of.get(unit_id, NO_FIGURE_COLOUR)
         text = text_of.get(unit_id, f"<b>{outline.name}</b><br>{NO_FIGURE_LABEL}")
         figure.add_trace(
-            go.Scatter(x=list(outline.lon), y=list(outline.lat), mode="lines", fill="toself", fillcolor=colour,
+            go.Scatter(x=outline.lon, y=outline.lat, mode="lines", fill="toself", fillcolor=colour,
                        fillpattern={"shape": shape, "fgcolor": "white", "bgcolor": colour, "solidity": 0.3}
                        if shape else None,
                        line={"color": BORDER, "width": 0.8}, hoveron="fills", hoverinfo="text", text=text,
@@ -213,7 +212,7 @@ def build_province_map(
     if highlight is not None and highlight in layer.provinces:
         mine = layer.provinces[highlight]
         figure.add_trace(
-            go.Scatter(x=list(mine.lon), y=list(mine.lat), mode="lines", line={"color": ORANGE, "width": 3.5},
+            go.Scatter(x=mine.lon, y=mine.lat, mode="lines", line={"color": ORANGE, "width": 3.5},
                        name=MY_UNIT_LABEL, hoverinfo="skip", showlegend=False)
         )  # fmt: skip
     _islands(figure, layer, colour_of, text_of)
@@ -253,7 +252,7 @@ def build_dot_map(
     same_period = bool(frame["same_period"].all()) if not frame.empty else True
     for outline in layer.provinces.values():
         figure.add_trace(
-            go.Scatter(x=list(outline.lon), y=list(outline.lat), mode="lines", fill="toself", fillcolor=BACKGROUND,
+            go.Scatter(x=outline.lon, y=outline.lat, mode="lines", fill="toself", fillcolor=BACKGROUND,
                        line={"color": "#BDBDBD", "width": 0.8}, hoveron="fills", hoverinfo="text",
                        text=f"<b>{outline.name}</b>", name=outline.name, showlegend=False)
         )  # fmt: skip
