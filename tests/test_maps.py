@@ -316,3 +316,14 @@ def test_shipped_boundaries_are_what_the_readme_says() -> None:
     for path in Path(geometry.BOUNDARIES_DIR).glob("*.geojson"):
         assert path.name in readme
     assert "Hoàng Sa" in readme and "Trường Sa" in readme and "dot maps" in readme
+
+
+def test_hover_shows_a_hostile_source_title_as_text_not_markup(registry: pd.DataFrame) -> None:
+    ids = provinces_of(registry, "post-p")[:3]
+    frame = rows(ids, registry, source_title="Tệp <a href='http://x'>bấm</a> & <b>đậm</b>")
+    province = next(t for t in fills(mapping.map_view(frame, RATE, registry).figure) if "Tệp" in str(t.text))
+    assert "Nguồn: Tệp &lt;a href='http://x'&gt;bấm&lt;/a&gt; &amp; &lt;b&gt;đậm&lt;/b&gt;" in province.text
+    communes = sorted(registry.loc[(registry["parent_id"] == "post-p01") & (registry["level"] == "commune"), "unit_id"])
+    dots = mapping.map_view(rows(communes[:5], registry, source_title="<i>x</i> %{y}"), RATE, registry).figure
+    template = next(t.hovertemplate for t in dots.data if t.hovertemplate)
+    assert "Nguồn: &lt;i&gt;x&lt;/i&gt; %\u200b{y}" in template, "never markup, never a template field"

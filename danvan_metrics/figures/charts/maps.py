@@ -69,6 +69,11 @@ def dot_size(count: int) -> int:
     return 11 if count <= 300 else 8 if count <= 1_500 else 6
 
 
+def plain(text: object) -> str:
+    """Text as written, never markup: a name or file name with "<a href=…>" or "<b>" shows those characters."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def hover_texts(frame: pd.DataFrame, metric: Metric, common: bool = True) -> list[str]:
     """Each unit's hover: its name, the figure as written ("≥ 92%", "217/236 đơn"), its period and source.
 
@@ -81,10 +86,10 @@ def hover_texts(frame: pd.DataFrame, metric: Metric, common: bool = True) -> lis
                   frame["period_label"], frame["source_title"], pending_flags(frame), strict=True)  # fmt: skip
     for name, value, qualifier, numerator, denominator, period, source, waiting in columns:
         parts = format_parts(numerator, denominator, noun)
-        lines = [f"<b>{name}</b>", format_figure(value, metric.unit, metric.decimals, qualifier)
+        lines = [f"<b>{plain(name)}</b>", format_figure(value, metric.unit, metric.decimals, qualifier)
                  + (f" · {parts}" if parts else "")]  # fmt: skip
         if common:
-            lines += [f"Kỳ: {period}", f"Nguồn: {source if isinstance(source, str) and source else '–'}"]
+            lines += [f"Kỳ: {plain(period)}", f"Nguồn: {plain(source) if isinstance(source, str) and source else '–'}"]
         if waiting:
             lines.append(f"<i>{PENDING_LABEL}</i>")
         out.append("<br>".join(lines))
@@ -96,7 +101,7 @@ def hover_template(frame: pd.DataFrame) -> str | None:
     periods, sources = frame["period_label"].unique(), frame["source_title"].fillna("–").unique()
     if len(periods) != 1 or len(sources) != 1:
         return None
-    safe = [str(text).replace("%{", "%\u200b{") for text in (periods[0], sources[0])]  # never a template field
+    safe = [plain(text).replace("%{", "%\u200b{") for text in (periods[0], sources[0])]  # never a template field
     return f"%{{hovertext}}<br>Kỳ: {safe[0]}<br>Nguồn: {safe[1] or '–'}<extra></extra>"
 
 
