@@ -349,3 +349,19 @@ def test_text_width_errs_a_little_wide_of_what_chromium_draws() -> None:
     }
     for (text, size), width in measured.items():
         assert width <= charts.text_width(text, size) <= 1.1 * width, text
+
+
+def test_typed_text_in_a_figure_shows_as_typed_never_as_a_link_or_bold() -> None:
+    # An upload is cited by its file name, which an editor chose: Plotly would draw "<a href=…>" as a link.
+    hostile = "Báo cáo (tệp <a href='https://x.example'>bấm</a> & <b>q3</b>.csv)"
+    frame = compare_rows({"a": 91.5, "b": 80.0}).assign(source_title=hostile, granularity="quarter")
+    bar = bars(build_compare_figure(frame, RATE))
+    escaped = "&lt;a href='https://x.example'&gt;bấm&lt;/a&gt; &amp; &lt;b&gt;q3&lt;/b&gt;"
+    assert all(escaped in c[1] for c in bar.customdata)
+    trend = build_trend_figure(frame, RATE)
+    assert all("&lt;b&gt;" in c[1] for t in trend.data if t.customdata is not None for c in t.customdata)
+    note = charts.ChartNote("Kỳ: Quý 2/2025 · Xã <i>a</i>", (hostile,))
+    described_figure = charts.describe(build_compare_figure(frame, RATE), note)
+    text = annotation_text(described_figure) + str(described_figure.layout.title.text)
+    assert "&lt;a" in text and "&lt;/a&gt;" in text and "Xã &lt;i&gt;a&lt;/i&gt;" in text
+    assert "<a" not in text and "<b>" not in text and "<i>" not in text

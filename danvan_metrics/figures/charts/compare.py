@@ -22,7 +22,7 @@ from danvan_metrics.figures.charts.notes import (
     coloured,
     notes_margin,
 )
-from danvan_metrics.figures.charts.text import LINE_HEIGHT, NBSP, PART, line_count, text_width, wrap_text
+from danvan_metrics.figures.charts.text import LINE_HEIGHT, NBSP, PART, line_count, plain, text_width, wrap_text
 from danvan_metrics.figures.charts.theme import (
     BAR_LABEL,
     BASE_FONT_SIZE,
@@ -147,7 +147,7 @@ def build_compare_figure(
     custom = list(
         zip(
             ordered["period_label"],
-            ordered["source_title"].fillna("").astype(str),
+            [plain(title) for title in ordered["source_title"].fillna("")],  # an upload's file name is typed text
             [
                 format_parts(n, d, noun) or "–"
                 for n, d in zip(ordered["numerator"], ordered["denominator"], strict=True)

@@ -12,7 +12,7 @@ from danvan_metrics.core.model import PERCENT_SIGN
 from danvan_metrics.figures.charts.axes import PERCENT_STEP, gutter
 from danvan_metrics.figures.charts.legend import LEGEND_SYMBOL, legend_height, legend_share
 from danvan_metrics.figures.charts.notes import ChartNote
-from danvan_metrics.figures.charts.text import block_height, line_count, text_width, wrap_text
+from danvan_metrics.figures.charts.text import block_height, line_count, plain, text_width, wrap_text
 from danvan_metrics.figures.charts.theme import (
     BAR_LABEL,
     BASE_FONT_SIZE,
@@ -65,7 +65,7 @@ def describe(figure: go.Figure, note: ChartNote | None, present: bool = False) -
     lines = line_count(title)
     if note is not None and note.subtitle:
         size = round(font_size * 0.9)
-        subtitle = wrap_text(note.subtitle, size, width).split("<br>")
+        subtitle = wrap_text(plain(note.subtitle), size, width).split("<br>")
         title += "".join(f"<br><span style='font-size:{size}px;color:#444'>{line}</span>" for line in subtitle)
         lines += len(subtitle)
     figure.update_layout(
@@ -86,7 +86,7 @@ def describe(figure: go.Figure, note: ChartNote | None, present: bool = False) -
     bottom = axis_block
     if note is not None:
         size = max(FOOTNOTE_SIZE, font_size - 3)
-        footnote = wrap_text(note.footnote(), size, width)
+        footnote = wrap_text(plain(note.footnote()), size, width)
         figure.add_annotation(
             name=FOOTNOTE, text=footnote, xref="paper", yref="paper", x=0, y=0, xshift=-(left - PAD),
             yshift=-bottom - GAP, xanchor="left", yanchor="top", showarrow=False, align="left",

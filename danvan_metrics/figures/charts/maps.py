@@ -29,6 +29,7 @@ from danvan_metrics.figures.charts.notes import (
     coloured,
     notes_margin,
 )
+from danvan_metrics.figures.charts.text import plain
 from danvan_metrics.figures.charts.theme import BASE_FONT_SIZE, GAP, GREY, ORANGE, PHONE_WIDTH, TEXT, set_layout
 from danvan_metrics.figures.classes import NO_FIGURE_COLOUR, NO_FIGURE_LABEL, Classing
 from danvan_metrics.registry.geometry import Outline
@@ -67,11 +68,6 @@ def _symbols(symbols: list[str]) -> str | list[str]:
 def dot_size(count: int) -> int:
     """px of a dot: large for a province's communes, small for the country's thousands."""
     return 11 if count <= 300 else 8 if count <= 1_500 else 6
-
-
-def plain(text: object) -> str:
-    """Text as written, never markup: a name or file name with "<a href=…>" or "<b>" shows those characters."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def hover_texts(frame: pd.DataFrame, metric: Metric, common: bool = True) -> list[str]:

@@ -25,6 +25,12 @@ _SYMBOLS = frozenset(symbol.strip() for symbol in QUALIFIER_SYMBOLS.values() if 
 _FILL = 0.6  # a line broken at a part or a list boundary is at least this full; else it breaks at a word
 
 
+def plain(text: object) -> str:
+    """Text as typed, never markup: Plotly draws a subset of HTML in labels, hovers and annotations, so a
+    file name or source title with "<a href=…>" or "<b>" must show those characters, not a link or bold."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """A slight over-estimate of the width of ``text`` drawn at ``size`` px in Noto Sans (tags ignored).
 

@@ -11,6 +11,7 @@ from danvan_metrics.figures.charts.axes import gutter, tick_labels, value_axis
 from danvan_metrics.figures.charts.labels import MY_UNIT_LABEL, PENDING_LABEL, parts_noun, pending_flags
 from danvan_metrics.figures.charts.legend import legend_entries, legend_height, legend_share
 from danvan_metrics.figures.charts.notes import PENDING_TREND_NOTE, SINGLE_POINT_NOTE, add_notes, notes_margin
+from danvan_metrics.figures.charts.text import plain
 from danvan_metrics.figures.charts.theme import (
     BASE_FONT_SIZE,
     GAP,
@@ -108,7 +109,7 @@ def build_trend_figure(frame: pd.DataFrame, metric: Metric, highlight: str | Non
                     "line": {"width": 2, "color": colour},
                 },
                 line={"color": colour, "width": 2},
-                customdata=list(zip(labels, group["source_title"].fillna("").astype(str), strict=True)),
+                customdata=list(zip(labels, [plain(t) for t in group["source_title"].fillna("")], strict=True)),
                 hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}<br>Nguồn: %{{customdata[1]}}<extra></extra>",
                 cliponaxis=False,  # a figure on the top tick shows whole
             )
