@@ -359,7 +359,8 @@ def test_typed_text_in_a_figure_shows_as_typed_never_as_a_link_or_bold() -> None
     escaped = "&lt;a href='https://x.example'&gt;bấm&lt;/a&gt; &amp; &lt;b&gt;q3&lt;/b&gt;"
     assert all(escaped in c[1] for c in bar.customdata)
     trend = build_trend_figure(frame, RATE)
-    assert all("&lt;b&gt;" in c[1] for t in trend.data if t.customdata is not None for c in t.customdata)
+    hovers = [c[1] for t in trend.data if t.customdata is not None for c in t.customdata]
+    assert hovers and all("&lt;b&gt;" in h for h in hovers)
     note = charts.ChartNote("Kỳ: Quý 2/2025 · Xã <i>a</i>", (hostile,))
     described_figure = charts.describe(build_compare_figure(frame, RATE), note)
     text = annotation_text(described_figure) + str(described_figure.layout.title.text)

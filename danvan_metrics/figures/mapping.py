@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from danvan_metrics.core.formats import format_number
 from danvan_metrics.core.model import Metric
-from danvan_metrics.figures import classes
+from danvan_metrics.figures import classes, selection
 from danvan_metrics.figures.charts.maps import MapLayer, build_dot_map, build_province_map
 from danvan_metrics.registry import geometry
 from danvan_metrics.registry.geometry import Era, Outline
@@ -38,21 +38,9 @@ class MapView:
 
 
 def _provinces_of(unit_ids: Iterable[str], registry: pd.DataFrame) -> dict[str, str]:
-    """unit id → the id of the province it lies in (itself for a province), through the registry's parents."""
-    parent = dict(zip(registry["unit_id"].astype(str), registry["parent_id"], strict=True))
-    level = dict(zip(registry["unit_id"].astype(str), registry["level"], strict=True))
-    out = {}
-    for unit_id in unit_ids:
-        current: str | None = unit_id
-        for _ in range(4):
-            if current is None or current not in level:
-                break
-            if level[current] == "province":
-                out[unit_id] = current
-                break
-            up = parent.get(current)
-            current = None if up is None or pd.isna(up) else str(up)
-    return out
+    """unit id → the province it lies in (itself for a province); units the registry cannot place are absent."""
+    ids = list(unit_ids)
+    return {u: p for u, p in zip(ids, selection.provinces_of(registry, ids), strict=True) if p is not None}
 
 
 def _extent(outlines: Iterable[Outline]) -> tuple[float, float, float, float]:

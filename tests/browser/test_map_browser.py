@@ -27,13 +27,14 @@ FILLS = "[data-testid='stPlotlyChart'] .scatterlayer path.js-fill"
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
+def map_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """Every province while it existed (tests.map_sample); not conftest's `sample`, which has communes only."""
     return map_sample.build(tmp_path_factory.mktemp("map_browser"))
 
 
 @pytest.fixture(scope="module")
-def map_url(sample: Store, browser: Browser) -> Iterator[str]:
-    with serve_app(sample.home, browser, DANVAN_CURATED_DIR=str(sample.curated_dir)) as url:
+def map_url(map_store: Store, browser: Browser) -> Iterator[str]:
+    with serve_app(map_store.home, browser, DANVAN_CURATED_DIR=str(map_store.curated_dir)) as url:
         yield url
 
 
@@ -94,8 +95,8 @@ def test_the_province_map_draws_offline_hovers_and_exports(page: Page, map_url: 
     screenshot(page, "map-provinces-63")
 
 
-def test_the_communes_of_my_province_are_dots(page: Page, map_url: str, sample: Store) -> None:
-    frame = queries.compare(sample, map_sample.RATE, None, None)
+def test_the_communes_of_my_province_are_dots(page: Page, map_url: str, map_store: Store) -> None:
+    frame = queries.compare(map_store, map_sample.RATE, None, None)
     mine = frame[(frame["unit_level"] == "commune") & (frame["unit_parent_id"] == "post-p01")].iloc[0]
     page.goto(f"{map_url}/so-sanh?ky={map_sample.AFTER}&xem=map&nhom=province&toi={mine['unit_id']}")
     wait_for_app(page)

@@ -46,7 +46,6 @@ BORDERS_NOTE = (
     "chỉ để minh hoạ, không dùng làm căn cứ về địa giới."
 )
 DOTS_NOTE = "Mỗi điểm là trung tâm của một đơn vị (không có ranh giới xã, huyện được cấp phép mở để vẽ)."
-MISSING_STYLE = {"color": NO_FIGURE_COLOUR}
 
 
 @dataclass(frozen=True)
