@@ -21,7 +21,7 @@ from danvan_metrics.store import queries
 from danvan_metrics.store.connection import Store
 from tests import map_sample
 from tests.browser.conftest import choose, screenshot, serve_app, wait_for_app
-from tests.browser.test_actions_browser import button, check_png, download
+from tests.browser.test_actions_browser import button, check_png, download, pdf_pages
 
 FILLS = "[data-testid='stPlotlyChart'] .scatterlayer path.js-fill"
 
@@ -87,6 +87,7 @@ def test_the_province_map_draws_offline_hovers_and_exports(page: Page, map_url: 
     pictures = [shape for shape in slide.shapes if shape.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
     assert pictures, "the slide carries the map as a picture"
     assert set(CLASS_COLOURS[:2]) <= colours(Image.open(io.BytesIO(pictures[0].image.blob)))
+    assert pdf_pages(download(page, button(page, "PDF", within=sidebar), tmp_path)) == len(deck.slides)
     sidebar.get_by_role("button", name="Xóa bộ slide").click()
     wait_for_app(page)
 
